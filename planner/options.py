@@ -1,0 +1,152 @@
+"""Execution options: the ways each work package can be run (the 'modes' of multi-mode scheduling).
+
+Options are either given explicitly in the scenario or generated from competencies: one per
+institution that has every required competency at the required level, with effort and cost
+adjusted by that institution's prior results. The builder and the checker both read options
+from here, so they agree on what an option is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from planner.calendar import Money
+from planner.scenario import DurationRange, ExecutionOption, Institution, PriorResult, Scenario, WorkPackage
+
+MAX_DURATION_CHOICES = 7
+"""A duration range is offered to the optimizer as at most this many evenly spread durations."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to run a work package."""
+
+    work_package: str
+    id: str
+    institution: str | None
+    min_duration: int
+    max_duration: int
+    effort_pm: float
+    cost: float
+    currency: str | None
+    facilities: dict[str, float] = field(default_factory=dict)
+    funding: dict[str, float] | None = None
+    generated: bool = True
+
+    def allows(self, duration: int) -> bool:
+        """Whether the option may run for this many periods."""
+        return self.min_duration <= duration <= self.max_duration
+
+    @cached_property
+    def durations(self) -> tuple[int, ...]:
+        """Durations offered to the optimizer: all in the range, or an even spread of them."""
+        lo, hi = self.min_duration, self.max_duration
+        if hi - lo + 1 <= MAX_DURATION_CHOICES:
+            return tuple(range(lo, hi + 1))
+        n = MAX_DURATION_CHOICES - 1
+        return tuple(sorted({lo + round(i * (hi - lo) / n) for i in range(n + 1)}))
+
+    def load_pm(self, duration: int) -> float:
+        """Person-months per period when run for `duration` periods (effort spread evenly)."""
+        return self.effort_pm / duration if duration > 0 else 0.0
+
+
+def duration_bounds(duration: int | DurationRange | None, default: tuple[int, int]) -> tuple[int, int]:
+    """(min, max) of a duration field."""
+    if duration is None:
+        return default
+    if isinstance(duration, DurationRange):
+        return duration.min, duration.max
+    return duration, duration
+
+
+class Catalogue:
+    """All execution options of a scenario, by work package, plus lookups they need."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.money = Money(scenario)
+        self.institutions = {i.id: i for i in scenario.institutions}
+        self.prior = {(p.institution, p.work_package): p for p in scenario.prior_results}
+        self.by_wp: dict[str, list[Option]] = {wp.id: self._options(wp) for wp in scenario.work_packages}
+
+    def currency_of(self, institution: Institution) -> str | None:
+        """Currency an institution's rate is in."""
+        return institution.currency or self.money.country_currency.get(institution.country)
+
+    def option(self, wp: str, option_id: str) -> Option | None:
+        """An option by work package and id, or None."""
+        return next((o for o in self.by_wp.get(wp, []) if o.id == option_id), None)
+
+    def _options(self, wp: WorkPackage) -> list[Option]:
+        if wp.options:
+            return [self._explicit(wp, o) for o in wp.options]
+        return [self._generated(wp, inst) for inst in self.scenario.institutions if competent(inst, wp)]
+
+    def _priced(self, wp: WorkPackage, inst: Institution | None, effort: float | None) -> tuple[float, float]:
+        """(effort, cost) for an institution, with its prior result applied."""
+        prior = self.prior.get((inst.id, wp.id)) if inst else None
+        base = wp.effort_pm if effort is None else effort
+        adj = base * (prior.effort_factor if prior and effort is None else 1.0)
+        rate = inst.rate_per_pm if inst else 0.0
+        return adj, adj * rate * (prior.cost_factor if prior else 1.0)
+
+    def _generated(self, wp: WorkPackage, inst: Institution) -> Option:
+        lo, hi = duration_bounds(wp.duration, (1, 1))
+        effort, cost = self._priced(wp, inst, None)
+        return Option(
+            work_package=wp.id,
+            id=inst.id,
+            institution=inst.id,
+            min_duration=lo,
+            max_duration=hi,
+            effort_pm=effort,
+            cost=cost,
+            currency=self.currency_of(inst),
+            facilities=dict(wp.facilities),
+        )
+
+    def _explicit(self, wp: WorkPackage, opt: ExecutionOption) -> Option:
+        inst = self.institutions.get(opt.institution) if opt.institution else None
+        lo, hi = duration_bounds(opt.duration, duration_bounds(wp.duration, (1, 1)))
+        effort, cost = self._priced(wp, inst, opt.effort_pm)
+        return Option(
+            work_package=wp.id,
+            id=opt.id,
+            institution=opt.institution,
+            min_duration=lo,
+            max_duration=hi,
+            effort_pm=effort,
+            cost=cost if opt.cost is None else opt.cost,
+            currency=self.currency_of(inst) if inst else None,
+            facilities=dict(wp.facilities if opt.facilities is None else opt.facilities),
+            funding=dict(opt.funding) if opt.funding is not None else None,
+            generated=False,
+        )
+
+
+def competent(inst: Institution, wp: WorkPackage) -> bool:
+    """Whether an institution has every competency the work package requires, at the level required."""
+    return all(inst.competencies.get(c, 0) >= lvl for c, lvl in wp.requires.items())
+
+
+def eligible_funders(scenario: Scenario, institution: Institution | None, program_funders: list[str]) -> list[str]:
+    """Funders of a program that may pay an institution: of its country (or listed in `pays`)."""
+    if institution is None:
+        return []
+    funders = {f.id: f for f in scenario.funders}
+    out = []
+    for fid in program_funders:
+        f = funders.get(fid)
+        if f is None:
+            continue
+        pays = f.pays if f.pays is not None else ([f.country] if f.country else [])
+        if institution.country in pays and (f.institutions is None or institution.id in f.institutions):
+            out.append(fid)
+    return out
+
+
+def prior_result(scenario: Scenario, institution: str, wp: str) -> PriorResult | None:
+    """The prior result an institution has for a work package, if any."""
+    return next((p for p in scenario.prior_results if p.institution == institution and p.work_package == wp), None)

@@ -1,0 +1,145 @@
+"""The plan: the optimizer's answer as plain data, written as JSON or YAML.
+
+The field names here are a contract (benchmark tooling and scripts read them): extend, never
+rename. `start` and `end` are period indices from 0 with `end` exclusive.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PLAN_SCHEMA_VERSION = 1
+
+
+class Status(StrEnum):
+    """What the optimizer could establish."""
+
+    optimal = "optimal"
+    feasible = "feasible"
+    infeasible = "infeasible"
+    unknown = "unknown"
+
+
+class PlanModel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class DeliverableDate(PlanModel):
+    """When a deliverable is delivered in this plan."""
+
+    id: str
+    period: int = Field(description="Period index in which it is delivered (the end of the work for end-deliverables).")
+    month: str = Field(description="Month it is delivered, YYYY-MM.")
+
+
+class Assignment(PlanModel):
+    """One selected work package: who does it, how and when."""
+
+    work_package: str
+    option: str = Field(description="Execution option id (the institution id for generated options).")
+    institution: str | None
+    start: int = Field(description="First period, from 0.")
+    end: int = Field(description="Period after the last one (exclusive).")
+    start_month: str = Field(description="First month of the work, YYYY-MM.")
+    end_month: str = Field(description="Last month of the work, YYYY-MM.")
+    effort_pm: float = Field(description="Person-months.")
+    load_pm: float = Field(description="Person-months per period while it runs.")
+    cost: float = Field(description="Cost in `currency`.")
+    currency: str | None = Field(default=None, description="Currency of `cost` (the institution's).")
+    cost_reporting: float = Field(description="Cost in the scenario's reporting currency.")
+    funding: dict[str, float] = Field(
+        default_factory=dict, description="What each funder pays for it, in the funder's currency."
+    )
+    deliverables: list[DeliverableDate] = Field(default_factory=list)
+
+    @property
+    def duration(self) -> int:
+        return self.end - self.start
+
+
+class LeftOut(PlanModel):
+    """A work package the plan does not do, and why."""
+
+    work_package: str
+    reason: str
+
+
+class Stage(PlanModel):
+    """One step of a lexicographic optimisation."""
+
+    term: str
+    status: Status
+    value: float | None = None
+    bound: float | None = None
+    wall_time_s: float | None = None
+
+
+class SolverInfo(PlanModel):
+    """How the plan was made, enough to make it again."""
+
+    engine: str = "cp-sat"
+    ortools_version: str
+    time_limit_s: float
+    workers: int
+    seed: int
+    reproducible: bool
+    wall_time_s: float | None = Field(description="Wall-clock time; omitted in reproducible mode.")
+    stages: list[Stage] = Field(default_factory=list)
+
+
+class Plan(PlanModel):
+    """The optimizer's output for one scenario."""
+
+    schema_version: int = PLAN_SCHEMA_VERSION
+    scenario: str = Field(description="Name of the scenario.")
+    scenario_digest: str = Field(description="SHA-256 of the scenario's content, to detect a plan of another version.")
+    status: Status
+    objective: dict[str, float] = Field(default_factory=dict, description="Value per objective term.")
+    bounds: dict[str, float] = Field(default_factory=dict, description="Best proven bound per objective term.")
+    bound: float | None = Field(default=None, description="Best proven bound of the first-priority term.")
+    gap: float | None = Field(
+        default=None, description="Largest relative gap over the terms (0.0 proven optimal, 0.01 is 1 %)."
+    )
+    reporting_currency: str | None = None
+    solver: SolverInfo | None = None
+    assignments: list[Assignment] = Field(default_factory=list)
+    left_out: list[LeftOut] = Field(default_factory=list)
+    explanation: list[str] = Field(default_factory=list, description="Why no plan exists, in domain words.")
+
+    @property
+    def found(self) -> bool:
+        """Whether the plan holds a schedule."""
+        return self.status in (Status.optimal, Status.feasible)
+
+    def assignment(self, wp: str) -> Assignment | None:
+        return next((a for a in self.assignments if a.work_package == wp), None)
+
+
+def write_plan(plan: Plan, path: Path) -> None:
+    """Write a plan as JSON or YAML, chosen by the file extension; byte-stable for equal plans."""
+    data = plan.model_dump(mode="json")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        from planner.yamlio import dump_yaml_text
+
+        text = dump_yaml_text(data)
+    else:
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def read_plan(path: Path) -> Plan:
+    """Read a plan written by `write_plan` (raises pydantic.ValidationError or ValueError on bad input)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        from planner.yamlio import load_yaml_text
+
+        data = load_yaml_text(text)
+    else:
+        data = json.loads(text)
+    return Plan.model_validate(data)
