@@ -83,6 +83,9 @@ class Money:
         self.reporting = cur.reporting if cur else None
         self.rates = dict(cur.rates) if cur else {}
         self.country_currency = {c.id: c.currency for c in scenario.countries}
+        self.funder_currency = {
+            f.id: f.currency or (self.country_currency.get(f.country) if f.country else None) for f in scenario.funders
+        }
 
     def rate(self, currency: str | None, year: int) -> float:
         """Value of one unit of `currency` in the reporting currency in a year."""

@@ -208,8 +208,16 @@ def _ids(items: list[Any]) -> set[str]:
 
 
 def _duplicates(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    for field in ("countries", "competencies", "institutions", "facilities", "funders", "programs",
-                  "work_packages", "overlap_groups"):
+    for field in (
+        "countries",
+        "competencies",
+        "institutions",
+        "facilities",
+        "funders",
+        "programs",
+        "work_packages",
+        "overlap_groups",
+    ):
         seen: dict[str, int] = {}
         for i, item in enumerate(getattr(s, field)):
             if item.id in seen:
@@ -265,14 +273,17 @@ def _references(s: Scenario) -> Iterator[tuple[Loc, str]]:
         for c in p.country_shares:
             yield from ref(("programs", i, "country_shares", c), "country", c, countries)
         if p.country_shares and sum(p.country_shares.values()) > 1 + 1e-9:
-            yield ("programs", i, "country_shares"), f"shares add up to {sum(p.country_shares.values()):.3f}, more than 1"
+            yield (
+                ("programs", i, "country_shares"),
+                f"shares add up to {sum(p.country_shares.values()):.3f}, more than 1",
+            )
     for w, wp in enumerate(s.work_packages):
         base: Loc = ("work_packages", w)
         yield from ref((*base, "program"), "program", wp.program, progs)
         for c in wp.requires:
             yield from ref((*base, "requires", c), "competency", c, comps)
-        for f in wp.facilities:
-            yield from ref((*base, "facilities", f), "facility", f, facs)
+        for fac_id in wp.facilities:
+            yield from ref((*base, "facilities", fac_id), "facility", fac_id, facs)
         for j, dep in enumerate(wp.dependencies):
             if dep.id == wp.id:
                 yield (*base, "after", j), f"{wp.id} cannot come after itself"
@@ -280,18 +291,21 @@ def _references(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 yield from ref((*base, "after", j), "work package or overlap group", dep.id, wps | groups)
         for o, opt in enumerate(wp.options):
             yield from ref((*base, "options", o, "institution"), "institution", opt.institution, insts)
-            for f in opt.facilities or {}:
-                yield from ref((*base, "options", o, "facilities", f), "facility", f, facs)
-            for f in opt.funding or {}:
-                yield from ref((*base, "options", o, "funding", f), "funder", f, funders)
+            for fac_id in opt.facilities or {}:
+                yield from ref((*base, "options", o, "facilities", fac_id), "facility", fac_id, facs)
+            for fid in opt.funding or {}:
+                yield from ref((*base, "options", o, "funding", fid), "funder", fid, funders)
     for i, g in enumerate(s.overlap_groups):
         for j, m in enumerate(g.members):
             yield from ref(("overlap_groups", i, "members", j), "work package", m, wps)
         mandatory = [m for m in g.members if m in wps and next(w for w in s.work_packages if w.id == m).mandatory]
         if len(mandatory) > 1:
-            yield ("overlap_groups", i, "members"), (
-                f"at most one member can be done but {' and '.join(mandatory)} are both mandatory; "
-                "make them `mandatory: false` (and the group `required: true`)"
+            yield (
+                ("overlap_groups", i, "members"),
+                (
+                    f"at most one member can be done but {' and '.join(mandatory)} are both mandatory; "
+                    "make them `mandatory: false` (and the group `required: true`)"
+                ),
             )
     for i, pr in enumerate(s.prior_results):
         yield from ref(("prior_results", i, "institution"), "institution", pr.institution, insts)
@@ -308,7 +322,9 @@ def _references(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 
 def _currencies(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    used: list[tuple[Loc, str]] = [(("countries", i, "currency"), c.currency) for i, c in enumerate(s.countries) if c.currency]
+    used: list[tuple[Loc, str]] = [
+        (("countries", i, "currency"), c.currency) for i, c in enumerate(s.countries) if c.currency
+    ]
     used += [(("institutions", i, "currency"), x.currency) for i, x in enumerate(s.institutions) if x.currency]
     used += [(("funders", i, "currency"), f.currency) for i, f in enumerate(s.funders) if f.currency]
     if s.currencies is None:
@@ -329,8 +345,10 @@ def _windows(s: Scenario) -> Iterator[tuple[Loc, str]]:
         base: Loc = ("work_packages", w)
         min_d = wp.duration if isinstance(wp.duration, int) else wp.duration.min
         if wp.options:
-            min_d = min(o.duration if isinstance(o.duration, int) else o.duration.min if o.duration else min_d
-                        for o in wp.options)
+            min_d = min(
+                o.duration if isinstance(o.duration, int) else o.duration.min if o.duration else min_d
+                for o in wp.options
+            )
         es = max(0, cal.period_of(wp.earliest_start)) if wp.earliest_start else 0
         if wp.earliest_start and cal.period_of(wp.earliest_start) >= cal.horizon:
             yield (*base, "earliest_start"), f"{wp.earliest_start} is after the horizon ends ({horizon_end})"
@@ -338,17 +356,24 @@ def _windows(s: Scenario) -> Iterator[tuple[Loc, str]]:
             latest_end = cal.period_of(wp.deadline) + 1
             if latest_end - es < min_d:
                 start_txt = wp.earliest_start or s.time.start
-                yield (*base, "deadline"), (
-                    f"impossible window: {wp.id} takes at least {min_d} periods but may only run from "
-                    f"{start_txt} to {wp.deadline}"
+                yield (
+                    (*base, "deadline"),
+                    (
+                        f"impossible window: {wp.id} takes at least {min_d} periods but may only run from "
+                        f"{start_txt} to {wp.deadline}"
+                    ),
                 )
         elif es + min_d > cal.horizon:
-            yield (*base, "duration"), (
-                f"{wp.id} takes at least {min_d} periods and cannot finish within the horizon (ends {horizon_end})"
+            yield (
+                (*base, "duration"),
+                (f"{wp.id} takes at least {min_d} periods and cannot finish within the horizon (ends {horizon_end})"),
             )
         for d, dl in enumerate(wp.deliverables):
             if dl.offset is not None and isinstance(wp.duration, int) and not wp.options and dl.offset > wp.duration:
-                yield (*base, "deliverables", d, "offset"), f"offset {dl.offset} is after the end of {wp.id} ({wp.duration} periods)"
+                yield (
+                    (*base, "deliverables", d, "offset"),
+                    f"offset {dl.offset} is after the end of {wp.id} ({wp.duration} periods)",
+                )
     for i, pin in enumerate(s.pins):
         if pin.start and not 0 <= cal.period_of(pin.start) < cal.horizon:
             yield ("pins", i, "start"), f"{pin.start} is outside the horizon ({s.time.start} to {horizon_end})"
@@ -379,7 +404,7 @@ def _cycles(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 stack.pop()
                 path.pop()
             elif state.get(nxt) == 1:
-                cycle = path[path.index(nxt):] + [nxt]
+                cycle = [*path[path.index(nxt) :], nxt]
                 if frozenset(cycle) not in reported:
                     reported.add(frozenset(cycle))
                     yield ("work_packages", index[nxt], "after"), f"precedence cycle: {' → '.join(cycle)}"
@@ -404,9 +429,12 @@ def _executability(s: Scenario) -> Iterator[tuple[Loc, str]]:
             payable = [o for o in options if eligible_funders(s, insts.get(o.institution or ""), funders)]
             if not payable:
                 who = ", ".join(o.institution or o.id for o in options)
-                yield (*base, "program"), (
-                    f"none of the institutions able to do {wp.id} ({who}) can be paid by the funders of "
-                    f"program '{wp.program}' ({', '.join(funders)})"
+                yield (
+                    (*base, "program"),
+                    (
+                        f"none of the institutions able to do {wp.id} ({who}) can be paid by the funders of "
+                        f"program '{wp.program}' ({', '.join(funders)})"
+                    ),
                 )
 
 
@@ -417,7 +445,9 @@ def _nobody_can(s: Scenario, wp: Any) -> str:
         have = [(i.competencies.get(comp, 0), i.id) for i in s.institutions]
         best_level, best = max(have, default=(0, ""))
         if best_level < lvl:
-            parts.append(f"{comp} ≥ {lvl} (best: {best} at {best_level})" if best_level else f"{comp} ≥ {lvl} (nobody has it)")
+            parts.append(
+                f"{comp} ≥ {lvl} (best: {best} at {best_level})" if best_level else f"{comp} ≥ {lvl} (nobody has it)"
+            )
     if parts:
         return f"no institution can execute {wp.id}: nobody has {', '.join(parts)}"
     near = [i.id for i in s.institutions if not competent(i, wp)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from typing import Any
 
@@ -35,16 +36,12 @@ def line_of(doc: Any, loc: tuple[str | int, ...]) -> int | None:
     node, line = doc, None
     for key in loc:
         if isinstance(node, CommentedMap) and key in node:
-            try:
+            with contextlib.suppress(KeyError, TypeError, AttributeError):
                 line = node.lc.key(key)[0] + 1
-            except (KeyError, TypeError, AttributeError):
-                pass
             node = node[key]
         elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
-            try:
+            with contextlib.suppress(KeyError, TypeError, AttributeError):
                 line = node.lc.item(key)[0] + 1
-            except (KeyError, TypeError, AttributeError):
-                pass
             node = node[key]
         else:
             break

@@ -1,0 +1,90 @@
+"""From decisions (work package, option, start, duration, funder) to the plan's readable rows.
+
+The solver calls this after a solve; it computes the derived fields a reader needs (dates,
+effort, load, cost in two currencies, what each funder pays) with the shared costing rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from planner.calendar import Calendar, Money
+from planner.costing import yearly_cost, yearly_funding
+from planner.options import Catalogue
+from planner.plan import Assignment, DeliverableDate, LeftOut
+from planner.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the optimizer decided for one work package."""
+
+    work_package: str
+    option: str
+    start: int
+    duration: int
+    funder: str | None
+
+
+def assignments(scenario: Scenario, decisions: list[Decision]) -> list[Assignment]:
+    """Plan rows for the decisions, in the scenario's work-package order."""
+    cal, money, cat = Calendar(scenario.time), Money(scenario), Catalogue(scenario)
+    wps = {wp.id: wp for wp in scenario.work_packages}
+    order = {wp.id: i for i, wp in enumerate(scenario.work_packages)}
+    rows = []
+    for d in sorted(decisions, key=lambda d: order[d.work_package]):
+        opt = cat.option(d.work_package, d.option)
+        assert opt is not None, f"solver chose unknown option {d.option} for {d.work_package}"
+        end = d.start + d.duration
+        funding = yearly_funding(cal, money, opt, d.start, d.duration, d.funder)
+        deliverables = []
+        for dl in wps[d.work_package].deliverables:
+            at = d.start + dl.offset if dl.offset is not None else end
+            deliverables.append(DeliverableDate(id=dl.id, period=at, month=cal.last_month(at)))
+        rows.append(
+            Assignment(
+                work_package=d.work_package,
+                option=d.option,
+                institution=opt.institution,
+                start=d.start,
+                end=end,
+                start_month=cal.start_month(d.start),
+                end_month=cal.last_month(end),
+                effort_pm=_r(opt.effort_pm),
+                load_pm=_r(opt.load_pm(d.duration)),
+                cost=_r(opt.cost),
+                currency=opt.currency,
+                cost_reporting=_r(sum(yearly_cost(cal, money, opt, d.start, d.duration, money.reporting).values())),
+                funding={f: _r(sum(by_year.values())) for f, by_year in funding.items()},
+                deliverables=deliverables,
+            )
+        )
+    return rows
+
+
+def left_out(scenario: Scenario, chosen: set[str]) -> list[LeftOut]:
+    """Why each work package that is not done was left out."""
+    out = []
+    wps = {wp.id: wp for wp in scenario.work_packages}
+    for wp in scenario.work_packages:
+        if wp.id in chosen:
+            continue
+        sibling = next(
+            (m for g in scenario.overlap_groups if wp.id in g.members for m in g.members if m in chosen and m != wp.id),
+            None,
+        )
+        missing_dep = next((d.id for d in wp.dependencies if d.id in wps and d.id not in chosen), None)
+        if sibling:
+            group = next(g.id for g in scenario.overlap_groups if wp.id in g.members and sibling in g.members)
+            reason = f"overlap group {group}: {sibling} does the same work"
+        elif missing_dep:
+            reason = f"depends on {missing_dep}, which is left out"
+        else:
+            reason = f"optional (value {wp.value:g}): not worth its cost and capacity under the objective's priorities"
+        out.append(LeftOut(work_package=wp.id, reason=reason))
+    return out
+
+
+def _r(x: float) -> float:
+    """Round derived figures for stable, readable plan files."""
+    return round(x, 6)

@@ -1,0 +1,315 @@
+"""The `planner` command line. Exit codes are a contract scripts rely on (see ExitCode)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from planner.plan import Plan, Status, read_plan, write_plan
+from planner.scenario import Scenario
+from planner.validate import ScenarioError, load_scenario
+
+if TYPE_CHECKING:  # the solver (and OR-Tools) load only for commands that solve
+    from planner.cpsat.solver import Progress, ProgressFn
+
+
+class ExitCode(IntEnum):
+    """What a `planner` command's exit status means."""
+
+    OK = 0  # plan found / file valid / plan passes the check
+    VIOLATIONS = 1  # `check`: the plan breaks a rule
+    INVALID_INPUT = 2  # a file is missing, unreadable or invalid
+    INFEASIBLE = 3  # proven: no plan exists
+    NO_PLAN_IN_TIME = 4  # no plan found within the time limit (none proven impossible either)
+
+
+EPILOG = (
+    "Exit codes: 0 plan found or file valid, 1 plan breaks a rule (check), 2 invalid input, "
+    "3 proven infeasible, 4 no plan within the time limit."
+)
+
+app = typer.Typer(
+    help="Joint R&D Program Planner: decide which institution does each work package, and when.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+import_app = typer.Typer(
+    help="Turn files of other formats into scenarios.", no_args_is_help=True, rich_markup_mode="markdown"
+)
+app.add_typer(import_app, name="import")
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+_debug = False
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks for internal errors.")] = False,
+) -> None:
+    global _debug
+    _debug = debug
+
+
+def _load(path: Path) -> Scenario:
+    """Load a scenario or exit 2 with every problem listed."""
+    try:
+        return load_scenario(path)
+    except ScenarioError as e:
+        for p in e.problems:
+            err.print(str(p), markup=False, highlight=False)
+        n = len(e.problems)
+        err.print(f"[red]{path}: {n} problem{'s' if n != 1 else ''}; nothing was solved.[/red]")
+        raise typer.Exit(ExitCode.INVALID_INPUT) from None
+
+
+def _fail(message: str, code: ExitCode = ExitCode.INVALID_INPUT) -> typer.Exit:
+    err.print(message, markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+@app.command()
+def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")]) -> None:
+    """Check a scenario file and list every problem in it with file, line and field.
+
+    Example: `planner validate scenarios/belarus-tomsk-2025-2030.yaml`
+    """
+    s = _load(scenario)
+    from planner.options import Catalogue
+
+    n_opts = sum(len(v) for v in Catalogue(s).by_wp.values())
+    out.print(
+        f"{scenario}: valid — {len(s.work_packages)} work packages in {len(s.programs)} programs, "
+        f"{len(s.institutions)} institutions, {len(s.funders)} funders, {n_opts} execution options",
+        highlight=False,
+    )
+
+
+@app.command()
+def solve(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Plan file to write: .json or .yaml.")],
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.01, help="Seconds for the whole solve.")] = 30.0,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel CP-SAT workers.")] = 2,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    reproducible: Annotated[
+        bool,
+        typer.Option("--reproducible", help="Byte-identical plan for the same scenario, settings and seed."),
+    ] = False,
+    log: Annotated[bool, typer.Option("--log", help="Print CP-SAT's search log.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Find the best plan for a scenario and write it as JSON or YAML.
+
+    Example: `planner solve scenarios/belarus-tomsk-2025-2030.yaml -o plan.json --time-limit 30`
+
+    The plan holds the status, every objective term, the bound and gap, and per work package the
+    institution, start and end (period index and month), effort, cost and funding. In
+    --reproducible mode the search is limited by deterministic time, so the same inputs give the
+    same file (its wall time is then omitted).
+    """
+    from planner.cpsat import solve as run
+    from planner.settings import SolverSettings
+
+    if output.suffix.lower() not in (".json", ".yaml", ".yml"):
+        raise _fail(f"{output}: the plan file must end in .json, .yaml or .yml")
+    if not output.parent.exists():
+        raise _fail(f"{output}: folder {output.parent} does not exist")
+    s = _load(scenario)
+    settings = SolverSettings(time_limit_s=time_limit, workers=workers, seed=seed, reproducible=reproducible, log=log)
+    plan = _with_progress(lambda cb: run(s, settings, on_progress=cb), time_limit, quiet or log)
+    try:
+        write_plan(plan, output)
+    except OSError as e:
+        raise _fail(f"{output}: cannot write the plan: {e.strerror}") from None
+    _print_summary(plan, output)
+    if plan.status is Status.infeasible:
+        raise typer.Exit(ExitCode.INFEASIBLE)
+    if not plan.found:
+        raise typer.Exit(ExitCode.NO_PLAN_IN_TIME)
+
+
+def _with_progress(run: Callable[[ProgressFn | None], Plan], time_limit: float, quiet: bool) -> Plan:
+    """Run a solve showing elapsed time, the best value and bound of the current stage."""
+    if quiet or not err.is_terminal:
+        return run(None)
+    from rich.live import Live
+    from rich.text import Text
+
+    state: dict[str, object] = {"line": "building the model…"}
+    started = time.perf_counter()
+
+    def on_progress(p: Progress) -> None:
+        state["line"] = f"stage {p.stage + 1}/{p.stages} [{p.term}]  best {p.objective:,.6g}  bound {p.bound:,.6g}"
+
+    result: dict[str, Plan] = {}
+    worker = threading.Thread(target=lambda: result.setdefault("plan", run(on_progress)), daemon=True)
+    worker.start()
+    with Live(console=err, transient=True, refresh_per_second=4) as live:
+        while worker.is_alive():
+            live.update(Text(f"solving {time.perf_counter() - started:5.1f}/{time_limit:g} s  {state['line']}"))
+            worker.join(0.25)
+    return result["plan"]
+
+
+def _print_summary(plan: Plan, output: Path) -> None:
+    colour = {"optimal": "green", "feasible": "yellow"}.get(plan.status.value, "red")
+    wall = f" in {plan.solver.wall_time_s:g} s" if plan.solver and plan.solver.wall_time_s is not None else ""
+    gap = f", gap {plan.gap:.2%}" if plan.gap is not None else ""
+    out.print(f"[{colour}]{plan.status.value}[/{colour}]{wall}{gap}; plan written to {output}", highlight=False)
+    if plan.objective:
+        table = Table("term", "value", "bound", box=None)
+        for term, value in plan.objective.items():
+            bound = plan.bounds.get(term)
+            table.add_row(term, f"{value:,.6g}", "" if bound is None else f"{bound:,.6g}")
+        out.print(table)
+    if plan.found:
+        out.print(f"{len(plan.assignments)} work packages planned, {len(plan.left_out)} left out", highlight=False)
+    for line in plan.explanation:
+        out.print(line, markup=False, highlight=False)
+
+
+@app.command()
+def check(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    plan: Annotated[Path, typer.Argument(help="Plan file (.json or .yaml) written by `planner solve`.")],
+) -> None:
+    """Verify a plan against its scenario with the independent checker and recompute its objective.
+
+    Example: `planner check scenarios/minimal.yaml plan.json`  (exit 1 if any rule is broken)
+    """
+    from pydantic import ValidationError
+
+    from planner.check import check_plan, evaluate
+    from planner.cpsat.solver import scenario_digest
+
+    s = _load(scenario)
+    try:
+        p = read_plan(plan)
+    except FileNotFoundError:
+        raise _fail(f"{plan}: file not found") from None
+    except (ValidationError, ValueError, OSError) as e:
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise _fail(f"{plan}: not a plan file: {first}") from None
+    if p.scenario_digest != scenario_digest(s):
+        err.print(f"warning: {plan} was made for another version of {scenario} (content differs)", highlight=False)
+    violations = check_plan(s, p)
+    terms = evaluate(s, p)
+    table = Table("term", "recomputed", "in plan", box=None)
+    for term, value in terms.items():
+        stated = p.objective.get(term)
+        table.add_row(term, f"{value:,.6g}", "" if stated is None else f"{stated:,.6g}")
+    out.print(table)
+    if violations:
+        for v in violations:
+            out.print(f"[red]✗[/red] {v}", highlight=False)
+        out.print(f"[red]{len(violations)} violation{'s' if len(violations) != 1 else ''}[/red]")
+        raise typer.Exit(ExitCode.VIOLATIONS)
+    out.print(
+        f"[green]✓[/green] {plan} satisfies every rule of {scenario} ({len(p.assignments)} work packages)",
+        highlight=False,
+    )
+
+
+@app.command()
+def explain(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=0.1, help="Seconds to search for the reason.")
+    ] = 30.0,
+) -> None:
+    """Say in domain words why a scenario has no plan (exit 3), or confirm that it has one (exit 0).
+
+    Example: `planner explain scenarios/minimal.yaml`
+    """
+    from planner.cpsat import solve as run
+    from planner.settings import SolverSettings
+
+    s = _load(scenario)
+    plan = run(s, SolverSettings(time_limit_s=time_limit))
+    if plan.found:
+        out.print(f"{scenario} has a plan ({plan.status.value}); nothing to explain.", highlight=False)
+        return
+    for line in plan.explanation:
+        out.print(line, markup=False, highlight=False)
+    raise typer.Exit(ExitCode.INFEASIBLE if plan.status is Status.infeasible else ExitCode.NO_PLAN_IN_TIME)
+
+
+@app.command()
+def schema(
+    plan: Annotated[bool, typer.Option("--plan", help="The plan file's schema instead of the scenario's.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the JSON Schema of scenario files (or plan files), generated from the models.
+
+    Example: `planner schema -o schema/scenario.schema.json`
+    """
+    from planner.schema import plan_schema, scenario_schema
+
+    text = json.dumps(plan_schema() if plan else scenario_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@import_app.command("psplib")
+def import_psplib(
+    file: Annotated[Path, typer.Argument(help="PSPLIB .sm/.mm or MMLIB .mm file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Scenario YAML file to write.")],
+) -> None:
+    """Turn a PSPLIB (single- or multi-mode) or MMLIB instance into a scenario.
+
+    Renewable resources become facilities, non-renewable ones budgets (funders with a total),
+    modes explicit execution options; the objective is the makespan. Work package ids are the
+    job numbers and option ids the mode numbers.
+
+    Example: `planner import psplib ../shared/benchmarks/psplib_sm/j30/j301_1.sm -o j301_1.yaml`
+    """
+    from planner.importers.psplib import BenchmarkImportError, scenario_to_yaml
+    from planner.importers.psplib import import_psplib as convert
+
+    try:
+        s = convert(file)
+    except FileNotFoundError:
+        raise _fail(f"{file}: file not found") from None
+    except BenchmarkImportError as e:
+        raise _fail(str(e)) from None
+    try:
+        output.write_text(
+            scenario_to_yaml(s, header=f"Imported from {file.name} by `planner import psplib`."), encoding="utf-8"
+        )
+    except OSError as e:
+        raise _fail(f"{output}: cannot write: {e.strerror}") from None
+    out.print(
+        f"{output}: {len(s.work_packages)} work packages, {len(s.facilities)} facilities, {len(s.funders)} budgets",
+        highlight=False,
+    )
+
+
+def main() -> None:
+    """Entry point: internal errors become a one-line message unless --debug is given."""
+    try:
+        app()
+    except Exception as e:  # pragma: no cover - last line of defence
+        if "--debug" in sys.argv:
+            raise
+        err.print(f"internal error: {type(e).__name__}: {e} (run with --debug for details)", markup=False)
+        sys.exit(70)
+
+
+if __name__ == "__main__":
+    main()

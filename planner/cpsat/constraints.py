@@ -1,0 +1,231 @@
+"""Hard rules, one function per family. Each translates a rule of the scenario; none decides anything.
+
+In explain mode every rule is guarded by an assumption literal (`Builder.guard`) so that an
+infeasible scenario can be reduced to the few rules that cannot hold together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from planner import scaling
+from planner.cpsat.model import Builder, LinearExpr, Mode
+from planner.scenario import DependencyType
+
+
+def _selection(b: Builder) -> None:
+    """Mandatory work packages are done; overlap groups keep at most (or exactly) one member."""
+    for v in b.wps.values():
+        if v.wp.mandatory:  # a fact of the program, never part of an explanation
+            b.model.add(v.present == 1)
+    for g in b.s.overlap_groups:
+        members = [b.wps[m].present for m in g.members]
+        word = "exactly" if g.required else "at most"
+        guard = b.guard(f"overlap:{g.id}", f"overlap group {g.id} allows {word} one of {', '.join(g.members)}")
+        if g.required:
+            b.model.add(sum(members) == 1).only_enforce_if(guard)
+        else:
+            b.model.add(sum(members) <= 1).only_enforce_if(guard)
+
+
+def _windows(b: Builder) -> None:
+    """Hard deadlines and deliverable due dates (earliest starts and the horizon are variable bounds)."""
+    for v in b.wps.values():
+        wp = v.wp
+        if wp.deadline and b.explain:
+            limit = b.cal.period_of(wp.deadline) + 1
+            b.model.add(v.end <= limit).only_enforce_if(
+                b.guard(f"deadline:{wp.id}", f"{wp.id} must finish by {wp.deadline}")
+            )
+        for dl in wp.deliverables:
+            if dl.offset is not None:
+                for md in v.modes:
+                    if md.duration < dl.offset:
+                        b.model.add(md.x == 0)
+            if dl.due is None:
+                continue
+            limit = b.cal.period_of(dl.due) + 1
+            at = v.start + dl.offset if dl.offset is not None else v.end
+            guard = b.guard(f"deliverable:{wp.id}:{dl.id}", f"deliverable {dl.id} of {wp.id} is due {dl.due}")
+            b.model.add(at <= limit).only_enforce_if([v.present, *guard])
+
+
+def _precedence(b: Builder) -> None:
+    """A work package starts after its predecessors finish (or start, for SS), plus the lag."""
+    for v in b.wps.values():
+        for dep in v.wp.dependencies:
+            members = b.groups[dep.id].members if dep.id in b.groups else [dep.id]
+            guard = b.guard(
+                f"after:{v.wp.id}:{dep.id}", f"{v.wp.id} comes after {dep.id}" + (f" + {dep.lag}" if dep.lag else "")
+            )
+            b.model.add(sum(b.wps[m].present for m in members) >= 1).only_enforce_if([v.present, *guard])
+            for m in members:
+                pred = b.wps[m]
+                anchor = pred.start if dep.type == DependencyType.start_to_start else pred.end
+                b.model.add(anchor + dep.lag <= v.start).only_enforce_if([v.present, pred.present, *guard])
+
+
+def _cumulative(b: Builder, key: str, text: str, modes: Sequence[tuple[Mode, int]], capacity: list[int]) -> None:
+    """Per period, the demands of running modes stay within a capacity that may change per period."""
+    modes = [(md, d) for md, d in modes if d > 0 and md.duration > 0]
+    if not modes or sum(d for _, d in modes) <= min(capacity):
+        return  # can never bind
+    top = max(capacity)
+    intervals = [md.interval for md, _ in modes]
+    demands = [d for _, d in modes]
+    p = 0
+    while p < len(capacity):  # reserve what is missing below the top capacity, period run by period run
+        q = p
+        while q < len(capacity) and capacity[q] == capacity[p]:
+            q += 1
+        if capacity[p] < top:
+            intervals.append(b.model.new_fixed_size_interval_var(p, q - p, f"reserved[{key},{p}]"))
+            demands.append(top - capacity[p])
+        p = q
+    guard = b.guard(key, text)
+    if guard:
+        cap = b.model.new_int_var(top, top + sum(demands), f"cap[{key}]")
+        b.model.add(cap == top).only_enforce_if(guard)
+        b.model.add_cumulative(intervals, demands, cap)
+    else:
+        b.model.add_cumulative(intervals, demands, top)
+
+
+def _capacity(b: Builder) -> None:
+    """In every period an institution's work stays within its person-months; facilities within their units."""
+    for inst in b.s.institutions:
+        caps = [
+            scaling.available(inst.capacity_pm_by_year.get(b.cal.year_of(p), inst.capacity_pm), scaling.RESOURCE)
+            for p in range(b.cal.horizon)
+        ]
+        modes = [
+            (md, scaling.use(md.option.load_pm(md.duration), scaling.RESOURCE))
+            for md in b.modes
+            if md.institution == inst.id
+        ]
+        by_year = "".join(f"; {y}: {c:g}" for y, c in sorted(inst.capacity_pm_by_year.items()))
+        text = f"capacity of {inst.id} ({inst.capacity_pm:g} PM per period{by_year})"
+        _cumulative(b, f"capacity:{inst.id}", text, modes, caps)
+    for fac in b.s.facilities:
+        caps = [scaling.available(fac.capacity, scaling.RESOURCE)] * b.cal.horizon
+        modes = [(md, scaling.use(md.option.facilities.get(fac.id, 0.0), scaling.RESOURCE)) for md in b.modes]
+        _cumulative(
+            b, f"facility:{fac.id}", f"capacity of facility {fac.id} ({fac.capacity:g} {fac.unit})", modes, caps
+        )
+
+
+def _people_decide(b: Builder) -> None:
+    """Pins fix a work package's institution, option or start; forbids exclude an institution."""
+    for pin in b.s.pins:
+        v = b.wps[pin.work_package]
+        fixed = [
+            f"at {pin.institution}" if pin.institution else "",
+            f"as option {pin.option}" if pin.option else "",
+            f"starting {pin.start}" if pin.start else "",
+        ]
+        guard = b.guard(f"pin:{pin.work_package}", " ".join([f"{pin.work_package} is pinned", *filter(None, fixed)]))
+        b.model.add(v.present == 1).only_enforce_if(guard)
+        for md in v.modes:
+            if (pin.institution and md.institution != pin.institution) or (pin.option and md.option.id != pin.option):
+                b.model.add(md.x == 0).only_enforce_if(guard)
+        if pin.start:
+            b.model.add(v.start == b.cal.period_of(pin.start)).only_enforce_if(guard)
+    for fb in b.s.forbids:
+        guard = b.guard(
+            f"forbid:{fb.work_package}:{fb.institution}", f"{fb.work_package} is forbidden at {fb.institution}"
+        )
+        for md in b.wps[fb.work_package].modes:
+            if md.institution == fb.institution:
+                b.model.add(md.x == 0).only_enforce_if(guard)
+
+
+def _money(amount: float, currency: str | None) -> str:
+    return f"{amount:,.0f} {currency}" if currency else f"{amount:,.0f}"
+
+
+def _share_bounds(
+    b: Builder, key: str, text: str, part: LinearExpr, whole: LinearExpr, low: float, high: float
+) -> None:
+    """low ≤ part / whole ≤ high, in integers (bounds rounded inwards)."""
+    guard = b.guard(key, text)
+    lo, hi = scaling.use(low, scaling.SHARE), scaling.available(high, scaling.SHARE)
+    if lo > 0:
+        b.model.add(scaling.SHARE * part >= lo * whole).only_enforce_if(guard)
+    if hi < scaling.SHARE:
+        b.model.add(scaling.SHARE * part <= hi * whole).only_enforce_if(guard)
+
+
+def _funding(b: Builder) -> None:
+    """Funders pay within their total and yearly caps and keep their country shares."""
+    for f in b.s.funders:
+        cur = b.money.funder_currency[f.id]
+        payers = [md for md in b.modes if b.paid_by(md, f.id) > 0]
+        if not payers:
+            continue
+
+        def total(mds: list[Mode], fid: str = f.id, cur: str | None = cur) -> LinearExpr:
+            return sum(
+                b.amount_total(md, b.paid_by(md, fid), b.source_currency(md, fid), cur, scaling.MONEY) for md in mds
+            )
+
+        spent = total(payers)
+        if f.total is not None:
+            guard = b.guard(f"funder_total:{f.id}", f"{f.id} can pay at most {_money(f.total, cur)} in total")
+            b.model.add(spent <= scaling.available(f.total, scaling.MONEY)).only_enforce_if(guard)
+        for year, cap in f.cap_per_year.items():
+            in_year = sum(
+                b.amount_in_year(md, b.paid_by(md, f.id), b.source_currency(md, f.id), cur, year, scaling.MONEY)
+                for md in payers
+            )
+            guard = b.guard(f"funder_year:{f.id}:{year}", f"{f.id} can pay at most {_money(cap, cur)} in {year}")
+            b.model.add(in_year <= scaling.available(cap, scaling.MONEY)).only_enforce_if(guard)
+        for country, share in f.shares.items():
+            part = total([md for md in payers if b.country_of(md) == country])
+            text = f"{f.id} pays {country} {share:.0%} ± {f.tolerance:.0%} of its money"
+            _share_bounds(
+                b, f"funder_share:{f.id}:{country}", text, part, spent, share - f.tolerance, share + f.tolerance
+            )
+
+
+def _program_shares(b: Builder) -> None:
+    """Country shares of a program's cost stay within bounds; no institution takes more than its maximum share."""
+    rep = b.money.reporting
+    for prog in b.s.programs:
+        if not prog.country_shares and prog.max_institution_share is None:
+            continue
+        mds = [md for md in b.modes if b.wps[md.wp].wp.program == prog.id and md.option.cost > 0]
+
+        def cost(sel: list[Mode]) -> LinearExpr:
+            return sum(b.amount_total(md, md.option.cost, md.option.currency, rep, 1) for md in sel)
+
+        whole = cost(mds)
+        tol = prog.share_tolerance
+        for country, share in prog.country_shares.items():
+            part = cost([md for md in mds if b.country_of(md) == country])
+            text = f"program {prog.id} gives {country} {share:.0%} ± {tol:.0%} of its cost"
+            _share_bounds(b, f"program_share:{prog.id}:{country}", text, part, whole, share - tol, share + tol)
+        if prog.max_institution_share is not None:
+            for inst in {md.institution for md in mds if md.institution}:
+                part = cost([md for md in mds if md.institution == inst])
+                text = f"{inst} may take at most {prog.max_institution_share:.0%} of program {prog.id}'s cost"
+                _share_bounds(
+                    b, f"institution_share:{prog.id}:{inst}", text, part, whole, 0.0, prog.max_institution_share
+                )
+
+
+FAMILIES: list[Callable[[Builder], None]] = [
+    _selection,
+    _windows,
+    _precedence,
+    _capacity,
+    _people_decide,
+    _funding,
+    _program_shares,
+]
+"""Every hard rule of the planner, in the order they are added to the model."""
+
+
+def add_rules(b: Builder) -> None:
+    """Add every hard rule to the model."""
+    for family in FAMILIES:
+        family(b)

@@ -1,0 +1,235 @@
+"""Solving: lexicographic stages (or one weighted solve), progress, stop, and the plan as plain data."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import version
+
+from ortools.sat.python import cp_model
+
+from planner.assemble import Decision, assignments, left_out
+from planner.cpsat.constraints import add_rules
+from planner.cpsat.model import Builder, LinearExpr
+from planner.cpsat.objective import TermExpr, build_terms, weighted
+from planner.plan import Plan, SolverInfo, Stage, Status
+from planner.scenario import Scenario, Term
+from planner.settings import SolverSettings
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A solution or bound found during a solve, for progress displays."""
+
+    stage: int
+    stages: int
+    term: str
+    elapsed_s: float
+    objective: float | None
+    bound: float | None
+
+
+ProgressFn = Callable[[Progress], None]
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """SHA-256 of a scenario's content (independent of comments and formatting)."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+
+
+def relative_gap(value: float, bound: float) -> float:
+    """|value − bound| / max(|value|, |bound|): 0 when proven optimal, between 0 and 1 otherwise."""
+    denom = max(abs(value), abs(bound))
+    return 0.0 if denom < 1e-9 else min(1.0, abs(value - bound) / denom)
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution and honours an external stop request."""
+
+    def __init__(
+        self,
+        stage: int,
+        stages: int,
+        term: str,
+        scale: float,
+        sign: int,
+        started: float,
+        on_progress: ProgressFn | None,
+        stop: threading.Event | None,
+    ) -> None:
+        super().__init__()
+        self.args = (stage, stages, term)
+        self.scale, self.sign, self.started = scale, sign, started
+        self.on_progress, self.stop = on_progress, stop
+
+    def on_solution_callback(self) -> None:
+        if self.on_progress:
+            stage, stages, term = self.args
+            self.on_progress(
+                Progress(
+                    stage,
+                    stages,
+                    term,
+                    time.perf_counter() - self.started,
+                    self.sign * self.objective_value / self.scale,
+                    self.sign * self.best_objective_bound / self.scale,
+                )
+            )
+        if self.stop is not None and self.stop.is_set():
+            self.stop_search()
+
+
+def _parameters(solver: cp_model.CpSolver, settings: SolverSettings, seconds: float) -> None:
+    p = solver.parameters
+    p.num_workers = settings.workers
+    p.random_seed = settings.seed
+    p.log_search_progress = settings.log
+    if settings.reproducible:
+        p.interleave_search = True
+        p.max_deterministic_time = max(0.1, seconds)
+    else:
+        p.max_time_in_seconds = max(0.05, seconds)
+    for key, value in settings.parameters.items():
+        setattr(p, key, value)
+
+
+def _value(solver: cp_model.CpSolver, expr: LinearExpr) -> float:
+    return float(expr) if isinstance(expr, int | float) else float(solver.value(expr))
+
+
+def _hint_everything(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    solution = list(solver.response_proto.solution)
+    model.clear_hints()
+    model.proto.solution_hint.vars.extend(range(len(solution)))
+    model.proto.solution_hint.values.extend(solution)
+
+
+def solve(
+    scenario: Scenario,
+    settings: SolverSettings | None = None,
+    on_progress: ProgressFn | None = None,
+    stop: threading.Event | None = None,
+) -> Plan:
+    """Find the best plan for a scenario within the settings' time limit. Never raises for infeasible or time-out."""
+    settings = settings or SolverSettings()
+    started = time.perf_counter()
+    b = Builder(scenario)
+    add_rules(b)
+    objective = scenario.objective
+    terms = build_terms(b, list(objective.priorities))
+    lexicographic = objective.mode == "lexicographic"
+    stage_names = [t.value for t in objective.priorities] if lexicographic else ["weighted"]
+
+    stages: list[Stage] = []
+    solver: cp_model.CpSolver | None = None
+    status = Status.optimal
+    bounds: dict[str, float] = {}
+    weighted_bound: float | None = None
+    gaps: list[float] = []
+    for k, name in enumerate(stage_names):
+        if lexicographic:
+            te = terms[Term(name)]
+            b.model.minimize(te.minimised)
+            scale, sign = te.scale, (-1 if te.maximise else 1)
+        else:
+            b.model.minimize(weighted(terms, dict(objective.weights)))
+            scale, sign = 1, 1
+        elapsed = time.perf_counter() - started
+        budget = (
+            (settings.time_limit_s / len(stage_names))
+            if settings.reproducible
+            else ((settings.time_limit_s - elapsed) / (len(stage_names) - k))
+        )
+        stage_solver = cp_model.CpSolver()
+        _parameters(stage_solver, settings, budget)
+        t0 = time.perf_counter()
+        code = stage_solver.solve(b.model, _Watcher(k, len(stage_names), name, scale, sign, started, on_progress, stop))
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if k == 0:
+                status = Status.infeasible if code == cp_model.INFEASIBLE else Status.unknown
+                stages.append(Stage(term=name, status=status, wall_time_s=_wall(settings, t0)))
+                break
+            break  # a later stage found nothing better in time: keep the previous stage's plan
+        solver = stage_solver
+        value = sign * stage_solver.objective_value / scale
+        bound = sign * stage_solver.best_objective_bound / scale
+        stage_status = Status.optimal if code == cp_model.OPTIMAL else Status.feasible
+        if stage_status is Status.feasible:
+            status = Status.feasible
+        gaps.append(relative_gap(value, bound))
+        stages.append(Stage(term=name, status=stage_status, value=value, bound=bound, wall_time_s=_wall(settings, t0)))
+        if lexicographic:
+            bounds[name] = bound
+            te = terms[Term(name)]
+            b.model.add(te.minimised <= round(stage_solver.objective_value))
+            _hint_everything(b.model, stage_solver)
+        else:
+            weighted_bound = bound
+        if stop is not None and stop.is_set():
+            status = Status.feasible if status is Status.optimal and code != cp_model.OPTIMAL else status
+            break
+
+    info = SolverInfo(
+        ortools_version=version("ortools"),
+        time_limit_s=settings.time_limit_s,
+        workers=settings.workers,
+        seed=settings.seed,
+        reproducible=settings.reproducible,
+        wall_time_s=None if settings.reproducible else round(time.perf_counter() - started, 3),
+        stages=stages,
+    )
+    common = dict(
+        scenario=scenario.name,
+        scenario_digest=scenario_digest(scenario),
+        reporting_currency=b.money.reporting,
+        solver=info,
+    )
+    if solver is None:
+        explanation: list[str] = []
+        if status is Status.infeasible:
+            from planner.explain import explain
+
+            explanation = explain(scenario, settings)
+        else:
+            explanation = [
+                f"no plan found within {settings.time_limit_s:g} s; the scenario may be feasible: try a longer time limit"
+            ]
+        return Plan(status=status, explanation=explanation, **common)
+
+    if len(stages) < len(stage_names) and status is Status.optimal:
+        status = Status.feasible
+    decisions = _decisions(b, solver)
+    chosen = {d.work_package for d in decisions}
+    objective_values = {t.value: round(_natural(solver, te), 6) for t, te in terms.items()}
+    first = stage_names[0]
+    return Plan(
+        status=status,
+        objective=objective_values,
+        bounds={k: round(v, 6) for k, v in bounds.items()},
+        bound=round(bounds[first], 6) if lexicographic else weighted_bound,
+        gap=round(max(gaps), 6) if gaps else None,
+        assignments=assignments(scenario, decisions),
+        left_out=left_out(scenario, chosen),
+        **common,
+    )
+
+
+def _natural(solver: cp_model.CpSolver, te: TermExpr) -> float:
+    return te.natural(_value(solver, te.expr))
+
+
+def _wall(settings: SolverSettings, t0: float) -> float | None:
+    return None if settings.reproducible else round(time.perf_counter() - t0, 3)
+
+
+def _decisions(b: Builder, solver: cp_model.CpSolver) -> list[Decision]:
+    out = []
+    for v in b.wps.values():
+        if not solver.boolean_value(v.present):
+            continue
+        md = next(md for md in v.modes if solver.boolean_value(md.x))
+        out.append(Decision(v.wp.id, md.option.id, int(solver.value(v.start)), md.duration, md.funder))
+    return out

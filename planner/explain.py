@@ -1,0 +1,184 @@
+"""Why no plan exists, in domain words.
+
+First the reasons that simple arithmetic proves (a chain of work that cannot fit before its
+deadline, a budget smaller than the cheapest way to do the work that must be done); then, if
+none applies, the smallest set of rules that cannot hold together, found by CP-SAT with one
+assumption literal per rule and shrunk by deletion.
+"""
+
+from __future__ import annotations
+
+import time
+
+from planner.calendar import Calendar
+from planner.options import Catalogue, Option, eligible_funders
+from planner.scenario import DependencyType, Scenario
+from planner.settings import SolverSettings
+
+MAX_LINES = 12
+
+
+def explain(scenario: Scenario, settings: SolverSettings | None = None) -> list[str]:
+    """Sentences saying why the scenario has no plan (empty if no reason was found)."""
+    reasons = chain_reasons(scenario) + budget_reasons(scenario)
+    if reasons:
+        return reasons[:MAX_LINES]
+    return conflict_reasons(scenario, settings or SolverSettings())
+
+
+def forced(scenario: Scenario) -> set[str]:
+    """Work packages every plan must contain: mandatory ones, pinned ones and what they depend on."""
+    wps = {wp.id: wp for wp in scenario.work_packages}
+    todo = [wp.id for wp in scenario.work_packages if wp.mandatory] + [p.work_package for p in scenario.pins]
+    out: set[str] = set()
+    while todo:
+        w = todo.pop()
+        if w in out:
+            continue
+        out.add(w)
+        todo += [d.id for d in wps[w].dependencies if d.id in wps]
+    return out
+
+
+def _min_duration(options: list[Option]) -> int:
+    return min((o.min_duration for o in options), default=0)
+
+
+def chain_reasons(scenario: Scenario) -> list[str]:
+    """Deadlines (or the horizon) that the shortest chain of forced predecessors already misses."""
+    cal, cat = Calendar(scenario.time), Catalogue(scenario)
+    wps = {wp.id: wp for wp in scenario.work_packages}
+    must = forced(scenario)
+    finish: dict[str, int] = {}
+    via: dict[str, str | None] = {}
+    start_of: dict[str, int] = {}
+
+    def earliest_finish(w: str, seen: frozenset[str] = frozenset()) -> int:
+        if w in finish:
+            return finish[w]
+        wp = wps[w]
+        start, pred = (max(0, cal.period_of(wp.earliest_start)) if wp.earliest_start else 0), None
+        for dep in wp.dependencies:
+            if dep.id in wps and dep.id in must and dep.id not in seen:
+                anchor = earliest_finish(dep.id, seen | {w})
+                if dep.type == DependencyType.start_to_start:
+                    anchor -= _min_duration(cat.by_wp[dep.id])
+                if anchor + dep.lag > start:
+                    start, pred = anchor + dep.lag, dep.id
+        start_of[w], via[w] = start, pred
+        finish[w] = start + _min_duration(cat.by_wp[w])
+        return finish[w]
+
+    out = []
+    for w in sorted(must, key=lambda w: list(wps).index(w)):
+        wp = wps[w]
+        limit = cal.period_of(wp.deadline) + 1 if wp.deadline else cal.horizon
+        need = earliest_finish(w)
+        if need <= limit:
+            continue
+        chain = [w]
+        while via.get(chain[-1]):
+            chain.append(via[chain[-1]])  # type: ignore[arg-type]
+        chain.reverse()
+        first = chain[0]
+        begin = wps[first].earliest_start or scenario.time.start
+        what = f"its deadline {wp.deadline}" if wp.deadline else f"the horizon (ends {cal.last_month(cal.horizon)})"
+        span = need - start_of[first]
+        out.append(
+            f"{w} cannot meet {what}: the chain {' → '.join(chain)} needs at least {span} periods "
+            f"from {begin} even with the shortest options"
+        )
+    return out
+
+
+def _cheapest(scenario: Scenario, cat: Catalogue, funder: str) -> tuple[float, list[str]]:
+    """Least a funder must pay for the forced work (first-year rates), and the work packages that cost it."""
+    from planner.calendar import Money
+
+    money = Money(scenario)
+    year = Calendar(scenario.time).years[0]
+    programs = {p.id: p for p in scenario.programs}
+    insts = {i.id: i for i in scenario.institutions}
+    total, who = 0.0, []
+    for wp in scenario.work_packages:
+        if wp.id not in forced(scenario):
+            continue
+        costs = []
+        for o in cat.by_wp[wp.id]:
+            if o.funding is not None:
+                costs.append(o.funding.get(funder, 0.0))
+            else:
+                payers = eligible_funders(scenario, insts.get(o.institution or ""), programs[wp.program].funders)
+                only_me = payers == [funder]
+                amount = money.convert(o.cost, o.currency, money.funder_currency.get(funder), year)
+                costs.append(amount if only_me else 0.0)
+        least = min(costs, default=0.0)
+        if least > 0:
+            total += least
+            who.append(wp.id)
+    return total, who
+
+
+def budget_reasons(scenario: Scenario) -> list[str]:
+    """Budgets smaller than what the cheapest options of the forced work need from them."""
+    cat = Catalogue(scenario)
+    out = []
+    for f in scenario.funders:
+        if f.total is None:
+            continue
+        need, who = _cheapest(scenario, cat, f.id)
+        if need > f.total * (1 + 1e-9):
+            out.append(
+                f"budget {f.id} needs at least {need:,.6g} with the cheapest options of the {len(who)} work packages "
+                f"that must be done, but only {f.total:,.6g} is available"
+            )
+    return out
+
+
+def conflict_reasons(scenario: Scenario, settings: SolverSettings, probe_s: float = 2.0) -> list[str]:
+    """The smallest set of rules found that cannot hold together (deletion-minimised assumption core)."""
+    from ortools.sat.python import cp_model
+
+    from planner.cpsat.constraints import add_rules
+    from planner.cpsat.model import Builder
+
+    b = Builder(scenario, explain=True)
+    add_rules(b)
+    lits = {idx: b.model.get_bool_var_from_proto_index(idx) for idx in b.rules}
+    deadline = time.perf_counter() + max(5.0, settings.time_limit_s)
+
+    def core_of(keep: list[int]) -> list[int] | None:
+        """A subset of `keep` that is infeasible on its own, or None if `keep` is (or may be) feasible."""
+        b.model.clear_assumptions()
+        b.model.add_assumptions([lits[i] for i in keep])
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1  # assumption cores need a single worker
+        solver.parameters.max_time_in_seconds = max(0.1, min(probe_s, deadline - time.perf_counter()))
+        if solver.solve(b.model) != cp_model.INFEASIBLE:
+            return None
+        return [i for i in solver.sufficient_assumptions_for_infeasibility() if i in lits] or keep
+
+    core = core_of(list(lits))
+    if core is None:
+        return ["no small set of conflicting rules could be isolated within the time limit"]
+    for i in list(core):
+        if time.perf_counter() > deadline:
+            break
+        if i not in core:
+            continue
+        trial = [j for j in core if j != i]
+        smaller = core_of(trial) if trial else None
+        if smaller is not None:
+            core = smaller
+    cat = Catalogue(scenario)
+    lines = []
+    for i in core[:MAX_LINES]:
+        rule = b.rules[i]
+        text = rule.text
+        if rule.key.startswith("funder_total:"):
+            need, _ = _cheapest(scenario, cat, rule.key.split(":", 1)[1])
+            if need:
+                text += f" (the cheapest options of the work that must be done need {need:,.6g} on their own)"
+        lines.append(text)
+    head = "no plan satisfies all of these rules together:" if len(lines) > 1 else "no plan satisfies this rule:"
+    return [head, *[f"- {line}" for line in lines]]

@@ -1,0 +1,80 @@
+"""Tiny named fixtures built in code, and helpers shared by the tests."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.scenario import Scenario
+from planner.validate import ScenarioError, cross_check, render_path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SCENARIOS = ROOT / "scenarios"
+
+TINY: dict[str, Any] = {
+    "schema_version": 1,
+    "name": "tiny two-country program",
+    "time": {"start": "2025-01", "periods": 12},
+    "countries": [{"id": "BY", "name": "Беларусь"}, {"id": "RU", "name": "Россия"}],
+    "competencies": [{"id": "c1"}],
+    "institutions": [
+        {
+            "id": "a",
+            "name": "Институт А",
+            "country": "BY",
+            "capacity_pm": 2,
+            "rate_per_pm": 100,
+            "competencies": {"c1": 3},
+        },
+        {
+            "id": "b",
+            "name": "Институт Б",
+            "country": "RU",
+            "capacity_pm": 2,
+            "rate_per_pm": 150,
+            "competencies": {"c1": 4},
+        },
+    ],
+    "programs": [{"id": "p", "name": "Программа"}],
+    "work_packages": [
+        {"id": "W1", "program": "p", "requires": {"c1": 3}, "effort_pm": 4, "duration": 2},
+        {"id": "W2", "program": "p", "requires": {"c1": 3}, "effort_pm": 4, "duration": 2, "after": ["W1"]},
+    ],
+    "objective": {"priorities": ["makespan", "cost"]},
+}
+
+
+def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of `base` with `changes` applied: dicts merge, anything else replaces."""
+    out = copy.deepcopy(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def scenario(data: dict[str, Any] | None = None, **changes: Any) -> Scenario:
+    """A validated scenario from TINY (or `data`) with top-level `changes`; raises ScenarioError like a file would."""
+    s = Scenario.model_validate(merge(data or TINY, changes))
+    problems = cross_check(s)
+    if problems:
+        from planner.validate import Problem
+
+        raise ScenarioError([Problem("<test>", None, render_path(loc), msg) for loc, msg in problems])
+    return s
+
+
+def wps(*items: dict[str, Any]) -> list[dict[str, Any]]:
+    """Work packages for TINY's program with sensible defaults."""
+    return [{"program": "p", "requires": {"c1": 3}, "effort_pm": 4, "duration": 2, **item} for item in items]
+
+
+@pytest.fixture
+def tiny_scenario() -> Scenario:
+    return scenario()

@@ -1,0 +1,290 @@
+"""End-to-end solves of micro-scenarios: per rule family one that is feasible and one that is
+infeasible only because of that rule. Every plan found goes through the independent checker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from planner.check import check_plan, evaluate
+from planner.cpsat import solve
+from planner.plan import Plan, Status
+from planner.scenario import Scenario
+from planner.settings import SolverSettings
+from tests.conftest import TINY, scenario, wps
+
+FAST = SolverSettings(time_limit_s=5, workers=2)
+
+
+def solved(s: Scenario) -> Plan:
+    """Solve and assert that any plan found passes the checker and that the objective agrees with it."""
+    plan = solve(s, FAST)
+    if plan.found:
+        assert check_plan(s, plan) == []
+        recomputed = evaluate(s, plan)
+        for term, value in plan.objective.items():
+            assert recomputed[term] == pytest.approx(value, rel=1e-6, abs=len(plan.assignments) + 1e-6), term
+    return plan
+
+
+def test_tiny_is_optimal_and_sequenced(tiny_scenario: Scenario) -> None:
+    plan = solved(tiny_scenario)
+    assert plan.status is Status.optimal
+    w1, w2 = plan.assignment("W1"), plan.assignment("W2")
+    assert w1 and w2 and w1.end <= w2.start
+    assert plan.objective["makespan"] == 4
+    assert plan.gap == 0.0
+
+
+# Each case: (family, changes that keep it feasible, changes that make it infeasible by that rule alone).
+CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "deadline",
+        {"work_packages": wps({"id": "W1", "deadline": "2025-02"})},
+        {
+            "work_packages": wps(
+                {"id": "W1", "deadline": "2025-03"}, {"id": "W2", "after": ["W1"], "deadline": "2025-03"}
+            )
+        },
+    ),
+    (
+        "precedence lag",
+        {"work_packages": wps({"id": "W1"}, {"id": "W2", "after": [{"id": "W1", "lag": 8}]})},
+        {"work_packages": wps({"id": "W1"}, {"id": "W2", "after": [{"id": "W1", "lag": 9}]})},
+    ),
+    (
+        "start-to-start",
+        {
+            "work_packages": wps(
+                {"id": "W1", "duration": 6}, {"id": "W2", "after": [{"id": "W1", "type": "SS"}], "deadline": "2025-06"}
+            )
+        },
+        {"work_packages": wps({"id": "W1", "duration": 6}, {"id": "W2", "after": ["W1"], "deadline": "2025-06"})},
+    ),
+    (
+        "institution capacity",  # only b has c1 at level 4; each work package needs all of b's 2 PM for a year
+        {"work_packages": wps({"id": "W1", "effort_pm": 24, "duration": 12, "requires": {"c1": 4}})},
+        {
+            "work_packages": wps(
+                {"id": "W1", "effort_pm": 24, "duration": 12, "requires": {"c1": 4}},
+                {"id": "W2", "effort_pm": 24, "duration": 12, "requires": {"c1": 4}},
+            )
+        },
+    ),
+    (
+        "capacity by year",
+        {
+            "institutions": [{**TINY["institutions"][0], "capacity_pm": 1, "capacity_pm_by_year": {2025: 2}}],
+            "work_packages": wps({"id": "W1", "effort_pm": 24, "duration": 12, "requires": {}}),
+        },
+        {
+            "institutions": [{**TINY["institutions"][0], "capacity_pm": 2, "capacity_pm_by_year": {2025: 1}}],
+            "work_packages": wps({"id": "W1", "effort_pm": 24, "duration": 12, "requires": {}}),
+        },
+    ),
+    (
+        "facility",
+        {
+            "facilities": [{"id": "lab", "capacity": 1}],
+            "work_packages": wps(
+                {"id": "W1", "duration": 6, "facilities": {"lab": 1}},
+                {"id": "W2", "duration": 6, "facilities": {"lab": 1}},
+            ),
+        },
+        {
+            "facilities": [{"id": "lab", "capacity": 1}],
+            "work_packages": wps(
+                {"id": "W1", "duration": 7, "facilities": {"lab": 1}},
+                {"id": "W2", "duration": 6, "facilities": {"lab": 1}},
+            ),
+        },
+    ),
+    (
+        "overlap group",  # W3 and W4 are mandatory and need both members of a group that allows one
+        {
+            "work_packages": wps({"id": "W1", "mandatory": False}, {"id": "W2", "mandatory": False}),
+            "overlap_groups": [{"id": "g", "members": ["W1", "W2"], "required": True}],
+        },
+        {
+            "work_packages": wps(
+                {"id": "W1", "mandatory": False},
+                {"id": "W2", "mandatory": False},
+                {"id": "W3", "after": ["W1"]},
+                {"id": "W4", "after": ["W2"]},
+            ),
+            "overlap_groups": [{"id": "g", "members": ["W1", "W2"]}],
+        },
+    ),
+    (
+        "pin",
+        {"pins": [{"work_package": "W2", "institution": "b", "start": "2025-05"}]},
+        {"pins": [{"work_package": "W1", "start": "2025-12"}]},
+    ),
+    (
+        "forbid",
+        {"forbids": [{"work_package": "W1", "institution": "a"}]},
+        {"forbids": [{"work_package": "W1", "institution": "a"}, {"work_package": "W1", "institution": "b"}]},
+    ),
+    (
+        "funder total",
+        {
+            "funders": [{"id": "by", "country": "BY", "total": 800}, {"id": "ru", "country": "RU", "total": 0}],
+            "programs": [{"id": "p", "funders": ["by", "ru"]}],
+        },
+        {
+            "funders": [{"id": "by", "country": "BY", "total": 799}, {"id": "ru", "country": "RU", "total": 0}],
+            "programs": [{"id": "p", "funders": ["by", "ru"]}],
+        },
+    ),
+    (
+        "funder yearly cap",
+        {
+            "funders": [{"id": "by", "country": "BY", "cap_per_year": {2025: 200, 2026: 200}}],
+            "time": {"start": "2025-07", "periods": 12},
+            "work_packages": wps({"id": "W1", "effort_pm": 4, "duration": 4, "requires": {}}),
+            "institutions": TINY["institutions"][:1],
+            "programs": [{"id": "p", "funders": ["by"]}],
+        },
+        {
+            "funders": [{"id": "by", "country": "BY", "cap_per_year": {2025: 199, 2026: 200}}],
+            "time": {"start": "2025-07", "periods": 12},
+            "work_packages": wps({"id": "W1", "effort_pm": 4, "duration": 4, "requires": {}, "deadline": "2025-12"}),
+            "institutions": TINY["institutions"][:1],
+            "programs": [{"id": "p", "funders": ["by"]}],
+        },
+    ),
+    (
+        "funder country share",
+        {
+            "funders": [{"id": "us", "pays": ["BY", "RU"], "shares": {"RU": 0.6}, "tolerance": 0.01}],
+            "programs": [{"id": "p", "funders": ["us"]}],
+        },
+        {
+            "funders": [{"id": "us", "pays": ["BY", "RU"], "shares": {"RU": 0.7}, "tolerance": 0.01}],
+            "programs": [{"id": "p", "funders": ["us"]}],
+        },
+    ),
+    (
+        "program country share",
+        {"programs": [{"id": "p", "country_shares": {"BY": 0.4}, "share_tolerance": 0.02}]},
+        {"programs": [{"id": "p", "country_shares": {"BY": 0.5}, "share_tolerance": 0.02}]},
+    ),
+    (
+        "institution share",
+        {"programs": [{"id": "p", "max_institution_share": 0.6}]},
+        {"programs": [{"id": "p", "max_institution_share": 0.55}]},
+    ),
+    (
+        "deliverable due",
+        {
+            "work_packages": wps(
+                {"id": "W1", "duration": 4, "deliverables": [{"id": "D1", "offset": 1, "due": "2025-01"}]}
+            )
+        },
+        {"work_packages": wps({"id": "W1", "duration": 4, "deliverables": [{"id": "D1", "due": "2025-03"}]})},
+    ),
+]
+
+
+@pytest.mark.parametrize(("family", "feasible", "infeasible"), CASES, ids=[c[0] for c in CASES])
+def test_rule_family(family: str, feasible: dict[str, Any], infeasible: dict[str, Any]) -> None:
+    ok = solved(scenario(**feasible))
+    assert ok.found, f"{family}: the feasible variant has no plan: {ok.explanation}"
+    bad = solved(scenario(**infeasible))
+    assert bad.status is Status.infeasible, f"{family}: expected infeasible, got {bad.status}"
+    assert bad.explanation, f"{family}: an infeasible plan must say why"
+
+
+def test_optional_work_is_chosen_by_value() -> None:
+    s = scenario(
+        work_packages=wps(
+            {"id": "W1"}, {"id": "W2", "mandatory": False, "value": 5}, {"id": "W3", "mandatory": False, "value": 0}
+        ),
+        objective={"priorities": ["value", "cost"]},
+    )
+    plan = solved(s)
+    assert plan.assignment("W2") is not None
+    assert plan.assignment("W3") is None
+    assert [lo.work_package for lo in plan.left_out] == ["W3"]
+
+
+def test_overlap_group_sibling_reason() -> None:
+    s = scenario(
+        work_packages=wps({"id": "W1", "mandatory": False}, {"id": "W2", "mandatory": False}),
+        overlap_groups=[{"id": "g", "members": ["W1", "W2"], "required": True}],
+    )
+    plan = solved(s)
+    assert len(plan.assignments) == 1
+    assert "overlap group g" in plan.left_out[0].reason
+
+
+def test_dependency_on_overlap_group_follows_the_chosen_member() -> None:
+    s = scenario(
+        work_packages=wps(
+            {"id": "W1", "mandatory": False}, {"id": "W2", "mandatory": False}, {"id": "W3", "after": ["g"]}
+        ),
+        overlap_groups=[{"id": "g", "members": ["W1", "W2"], "required": False}],
+    )
+    plan = solved(s)
+    chosen = [a for a in plan.assignments if a.work_package in ("W1", "W2")]
+    w3 = plan.assignment("W3")
+    assert len(chosen) == 1 and w3 is not None and chosen[0].end <= w3.start
+
+
+def test_prior_result_makes_an_institution_cheaper() -> None:
+    base = scenario(work_packages=wps({"id": "W1"}), objective={"priorities": ["cost"]})
+    assert solved(base).assignment("W1").institution == "a"  # type: ignore[union-attr]
+    helped = scenario(
+        work_packages=wps({"id": "W1"}),
+        prior_results=[{"institution": "b", "work_package": "W1", "effort_factor": 0.5}],
+        objective={"priorities": ["cost"]},
+    )
+    a = solved(helped).assignment("W1")
+    assert a is not None and a.institution == "b" and a.effort_pm == 2 and a.cost == 300
+
+
+def test_duration_range_trades_time_for_load() -> None:
+    s = scenario(
+        work_packages=wps({"id": "W1", "effort_pm": 8, "duration": {"min": 2, "max": 8}}),
+        objective={"priorities": ["makespan"]},
+    )
+    a = solved(s).assignment("W1")
+    assert a is not None and a.end - a.start == 4 and a.load_pm == 2  # capacity 2 PM/month → 4 months at best
+
+
+def test_currency_conversion_uses_yearly_rates() -> None:
+    s = scenario(
+        time={"start": "2025-11", "periods": 12},
+        currencies={"reporting": "USD", "rates": {"BYN": {2025: 0.5, 2026: 0.25}}},
+        countries=[
+            {"id": "BY", "name": "Belarus", "currency": "BYN"},
+            {"id": "RU", "name": "Russia", "currency": "BYN"},
+        ],
+        work_packages=wps(
+            {"id": "W1", "effort_pm": 4, "duration": 4, "earliest_start": "2025-11", "deadline": "2026-02"}
+        ),
+        pins=[{"work_package": "W1", "institution": "a"}],
+        objective={"priorities": ["cost"]},
+    )
+    a = solved(s).assignment("W1")
+    assert a is not None and a.cost == 400 and a.cost_reporting == pytest.approx(200 * 0.5 + 200 * 0.25)
+
+
+def test_weighted_objective() -> None:
+    s = scenario(
+        objective={"priorities": ["makespan", "cost"], "mode": "weighted", "weights": {"makespan": 1000, "cost": 1}}
+    )
+    plan = solved(s)
+    assert plan.found and plan.objective["makespan"] == 4
+
+
+def test_reproducible_mode_gives_identical_bytes(tmp_path: Any) -> None:
+    from planner.plan import write_plan
+
+    s = scenario(work_packages=wps(*({"id": f"W{i}", "duration": {"min": 2, "max": 4}} for i in range(1, 9))))
+    settings = SolverSettings(time_limit_s=2, workers=2, seed=7, reproducible=True)
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    write_plan(solve(s, settings), first)
+    write_plan(solve(s, settings), second)
+    assert first.read_bytes() == second.read_bytes()
