@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.calendar import Calendar, Money
-from planner.costing import yearly_cost, yearly_funding
+from planner.costing import yearly_funding
 from planner.options import Catalogue
 from planner.plan import Assignment, DeliverableDate, LeftOut
 from planner.scenario import Scenario
@@ -54,7 +54,7 @@ def assignments(scenario: Scenario, decisions: list[Decision]) -> list[Assignmen
                 load_pm=_r(opt.load_pm(d.duration)),
                 cost=_r(opt.cost),
                 currency=opt.currency,
-                cost_reporting=_r(sum(yearly_cost(cal, money, opt, d.start, d.duration, money.reporting).values())),
+                cost_reporting=_r(money.to_reporting(opt.cost, opt.currency)),
                 funding={f: _r(sum(by_year.values())) for f, by_year in funding.items()},
                 deliverables=deliverables,
             )

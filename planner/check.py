@@ -132,9 +132,9 @@ class _Context:
     def place(self, a: Assignment, wp: WorkPackage, option: Option) -> _Placed:
         """Derive costs and funding of an assignment from the scenario."""
         cost_years = year_amounts(self.cal, option.cost, a.start, a.end)
-        reporting = convert_years(self.money, cost_years, option.currency, self.money.reporting)
+        reporting = self.money.to_reporting(option.cost, option.currency)
         funding = self._funding_years(a, wp, option, cost_years)
-        return _Placed(a, wp, option, sum(reporting.values()), funding)
+        return _Placed(a, wp, option, reporting, funding)
 
     def _funding_years(
         self, a: Assignment, wp: WorkPackage, option: Option, cost_years: dict[int, float]

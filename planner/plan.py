@@ -50,7 +50,7 @@ class Assignment(PlanModel):
     load_pm: float = Field(description="Person-months per period while it runs.")
     cost: float = Field(description="Cost in `currency`.")
     currency: str | None = Field(default=None, description="Currency of `cost` (the institution's).")
-    cost_reporting: float = Field(description="Cost in the scenario's reporting currency.")
+    cost_reporting: float = Field(description="Cost in the reporting currency at planning rates (see Currencies).")
     funding: dict[str, float] = Field(
         default_factory=dict, description="What each funder pays for it, in the funder's currency."
     )

@@ -75,7 +75,10 @@ class Currencies(Model):
         default_factory=dict,
         description=(
             "Value of one unit of each currency in the reporting currency, by year. A year that is "
-            "not listed uses the nearest listed year."
+            "not listed uses the nearest listed year. Payments convert at the rate of the year they "
+            "fall in (funder caps and shares); costs compared across institutions (the cost "
+            "objective, program shares) use each currency's planning rate: the mean of its yearly "
+            "rates over the horizon."
         ),
     )
 

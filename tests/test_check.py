@@ -145,10 +145,20 @@ def assign(
         load_pm=opt.effort_pm / (end - start) if end > start else 0.0,
         cost=opt.cost,
         currency=opt.currency,
-        cost_reporting=spread(opt.cost, money.reporting),
+        cost_reporting=opt.cost * planning_rate(s, opt.currency),
         funding=funding,
         deliverables=deliverables,
     )
+
+
+def planning_rate(s: Scenario, currency: str | None) -> float:
+    """Mean of a currency's yearly rates over the horizon's years (1 for the reporting currency)."""
+    if s.currencies is None or currency not in s.currencies.rates:
+        return 1.0
+    cal = Calendar(s.time)
+    table = s.currencies.rates[currency]
+    rates = [table.get(y, table[min(table, key=lambda k: (abs(k - y), k))]) for y in cal.years]
+    return sum(rates) / len(rates)
 
 
 def funder_currency(s: Scenario, funder_id: str) -> str | None:
@@ -442,7 +452,7 @@ def test_max_institution_share() -> None:
     over = tiny(lambda d: d["programs"][0].update(max_institution_share=0.55))
     found = check_plan(over, plan(base(over)))
     assert [v.rule for v in found] == ["institution_share"]
-    assert "bsuir takes 60.0 %" in found[0].message
+    assert "tusur takes 57.1 %" in found[0].message
 
 
 # ---------------------------------------------------------------- pins, forbids, deliverables
@@ -513,7 +523,7 @@ def test_evaluate_every_term(s: Scenario) -> None:
     assert evaluate(s, plan(base(s))) == {
         "value": 8.0,  # C 5 + D2 3; A and B are mandatory
         "lateness": 5.0,  # B ends 2025-07, due 2025-05: 2; radar ends 2025-07, due 2025-04: 3
-        "cost": 5400.0,  # A 6000 BYN × 0.5 + B 200000 RUB × 0.01 + C 800 BYN × 0.5
+        "cost": 5550.0,  # planning rates BYN 0.375, RUB 0.015: A 6000 BYN + B 200000 RUB + C 800 BYN
         "makespan": 13.0,  # D2 ends at period 13
         "balance": 8.0,  # bsuir: A 6 PM + C 2 PM
         "fit": 3.0,  # A at bsuir (radio 4): 1; B at tusur (radio 3): 2
@@ -558,7 +568,7 @@ MONEY: dict[str, Any] = {
 def test_conversion_year_by_year() -> None:
     s = build(MONEY)
     a = assign(s, "W", 9, 15, funders=["union"])  # 2025-10..2026-03: 3000 BYN in each year
-    assert a.cost_reporting == pytest.approx(3000 * 0.5 + 3000 * 0.25)
+    assert a.cost_reporting == pytest.approx(6000 * (0.5 + 0.25) / 2)  # planning rate: mean of 2025 and 2026
     assert a.funding == {"union": pytest.approx(3000 * 0.5 / 0.01 + 3000 * 0.25 / 0.02)}  # 187,500 RUB
     assert check_plan(s, plan([a])) == []
     assert evaluate(s, plan([a]))["cost"] == pytest.approx(2250.0)

@@ -160,7 +160,7 @@ def _funding(b: Builder) -> None:
     for f in b.s.funders:
         cur = b.money.funder_currency[f.id]
         payers = [md for md in b.modes if b.paid_by(md, f.id) > 0]
-        if not payers:
+        if not payers or (f.total is None and not f.cap_per_year and not f.shares):
             continue
 
         def total(mds: list[Mode], fid: str = f.id, cur: str | None = cur) -> LinearExpr:
@@ -189,14 +189,13 @@ def _funding(b: Builder) -> None:
 
 def _program_shares(b: Builder) -> None:
     """Country shares of a program's cost stay within bounds; no institution takes more than its maximum share."""
-    rep = b.money.reporting
     for prog in b.s.programs:
         if not prog.country_shares and prog.max_institution_share is None:
             continue
         mds = [md for md in b.modes if b.wps[md.wp].wp.program == prog.id and md.option.cost > 0]
 
         def cost(sel: list[Mode]) -> LinearExpr:
-            return sum(b.amount_total(md, md.option.cost, md.option.currency, rep, 1) for md in sel)
+            return sum(b.cost_reporting(md) * md.x for md in sel)
 
         whole = cost(mds)
         tol = prog.share_tolerance

@@ -73,7 +73,8 @@ class Builder:
         self.programs = {p.id: p for p in scenario.programs}
         self.groups = {g.id: g for g in scenario.overlap_groups}
         self.wps: dict[str, WpVars] = {}
-        self._overlap: dict[tuple[str, int, int], LinearExpr] = {}
+        self._overlap: dict[tuple[str, int], LinearExpr] = {}
+        self._tied: set[tuple[str, str]] = set()
         self._in_year: dict[tuple[int, int], LinearExpr] = {}
         for wp in scenario.work_packages:
             self.wps[wp.id] = self._wp_vars(wp)
@@ -133,42 +134,102 @@ class Builder:
 
     # ------------------------------------------------------------------ money over time
 
-    def periods_in_year(self, v: WpVars, duration: int, year: int) -> LinearExpr:
-        """Periods of [start, start+duration) that fall in `year` (1 for the start year if duration is 0)."""
-        key = (v.wp.id, duration, year)
+    def periods_in_year(self, v: WpVars, year: int) -> LinearExpr:
+        """Periods of the work package's run [start, end) that fall in `year`, as a linear expression.
+
+        max(0, min(end, year end) − max(start, year start)) with two auxiliary variables; cheaper for
+        CP-SAT than an element table over the start, which presolve would expand value by value.
+        """
+        key = (v.wp.id, year)
         if key not in self._overlap:
-            last_start = max(v.earliest, v.latest_end - duration)
-            table = [self._overlap_at(s, duration, year) for s in range(last_start + 1)]
-            reachable = table[v.earliest :]
-            if len(set(reachable)) == 1:
-                self._overlap[key] = reachable[0]
+            first, stop = self.cal.year_span(year)
+            if stop <= v.earliest or first >= v.latest_end:
+                self._overlap[key] = 0
+            elif first <= v.earliest and v.latest_end <= stop:
+                self._overlap[key] = v.end - v.start
             else:
-                ov = self.model.new_int_var(0, max(reachable), f"in_year[{v.wp.id},{duration},{year}]")
-                self.model.add_element(v.start, table, ov)
+                m, name = self.model, f"{v.wp.id},{year}"
+                lo = m.new_int_var(max(first, v.earliest), max(first, v.latest_end), f"from[{name}]")
+                hi = m.new_int_var(min(stop, v.earliest), min(stop, v.latest_end), f"to[{name}]")
+                m.add_max_equality(lo, [v.start, first])
+                m.add_min_equality(hi, [v.end, stop])
+                ov = m.new_int_var(0, stop - first, f"in_year[{name}]")
+                m.add_max_equality(ov, [0, hi - lo])
                 self._overlap[key] = ov
         return self._overlap[key]
 
-    def _overlap_at(self, start: int, duration: int, year: int) -> int:
-        if duration == 0:
-            return int(self.cal.year_of(min(start, self.cal.horizon - 1)) == year)
-        return self.cal.periods_per_year(start, duration).get(year, 0)
+    def starts_in_year(self, v: WpVars, year: int) -> LinearExpr:
+        """1 if the work package starts in `year` (where a zero-duration run puts its money), else 0."""
+        key = (v.wp.id, -year)
+        if key not in self._overlap:
+            first, stop = self.cal.year_span(year)
+            if year == self.cal.years[-1]:
+                stop += 1  # a zero-duration run at the very end belongs to the last year
+            if stop <= v.earliest or first > v.latest_end:
+                self._overlap[key] = 0
+            elif first <= v.earliest and v.latest_end < stop:
+                self._overlap[key] = 1
+            else:
+                flag = self.model.new_bool_var(f"starts_in[{v.wp.id},{year}]")
+                self.model.add(v.start >= first).only_enforce_if(flag)
+                self.model.add(v.start < stop).only_enforce_if(flag)
+                self._overlap[key] = flag
+        return self._overlap[key]
 
     def mode_in_year(self, md: Mode, year: int) -> LinearExpr:
-        """Periods of a mode in `year` if the mode is chosen, else 0."""
+        """Periods of a mode in `year` if the mode is chosen, else 0 (for zero-duration modes: 1 in the start year)."""
         key = (md.x.index, year)
         if key not in self._in_year:
             v = self.wps[md.wp]
-            ov = self.periods_in_year(v, md.duration, year)
-            if isinstance(ov, int):
-                self._in_year[key] = ov * md.x
+            years = self.years_of(md)
+            if year not in years:
+                return 0
+            if len(years) == 1:
+                self._in_year[key] = max(md.duration, 1) * md.x  # the whole run lies in this year
+            elif md.duration == 0:
+                self._split_zero(v, years)
             else:
-                hi = max(1, md.duration)
-                p = self.model.new_int_var(0, hi, f"mode_in_year[{md.x.name},{year}]")
-                self.model.add(p <= hi * md.x)
-                self.model.add(p <= ov)
-                self.model.add(p >= ov - hi * (1 - md.x))
-                self._in_year[key] = p
+                self._split(v, years)
         return self._in_year[key]
+
+    def _split(self, v: WpVars, years: list[int]) -> None:
+        """Share a work package's periods among years and modes: p[mode, year] with
+        Σ_mode p = periods of the run in that year and Σ_year p = duration·x[mode].
+
+        The second sum makes the split exact in the LP relaxation too, so bounds on money stay
+        tight; no big-M is needed.
+        """
+        mds = [md for md in v.modes if md.duration > 0]
+        parts: dict[tuple[int, int], cp_model.IntVar] = {}
+        for md in mds:
+            for y in years:
+                first, stop = self.cal.year_span(y)
+                p = self.model.new_int_var(0, min(md.duration, stop - first), f"mode_in_year[{md.x.name},{y}]")
+                parts[(md.x.index, y)] = p
+                self._in_year[(md.x.index, y)] = p
+            self.model.add(sum(parts[(md.x.index, y)] for y in years) == md.duration * md.x)
+        for y in years:
+            self.model.add(sum(parts[(md.x.index, y)] for md in mds) == self.periods_in_year(v, y))
+
+    def _split_zero(self, v: WpVars, years: list[int]) -> None:
+        """A zero-duration run puts all its money in the year it starts in."""
+        self._tie_start_year(v)
+        for md in (md for md in v.modes if md.duration == 0):
+            for y in years:
+                flag = self.starts_in_year(v, y)
+                p = self.model.new_bool_var(f"mode_in_year[{md.x.name},{y}]")
+                self.model.add_implication(p, md.x)
+                self.model.add(p <= flag)
+                self.model.add(p >= md.x + flag - 1)
+                self._in_year[(md.x.index, y)] = p
+
+    def _tie_start_year(self, v: WpVars) -> None:
+        """Exactly one year holds the start (so zero-duration money cannot vanish)."""
+        if ("tied", v.wp.id) in self._tied:
+            return
+        self._tied.add(("tied", v.wp.id))
+        flags = [self.starts_in_year(v, y) for y in self.cal.years]
+        self.model.add(sum(flags) == 1)
 
     def years_of(self, md: Mode) -> list[int]:
         """Years a mode can touch."""
@@ -189,6 +250,10 @@ class Builder:
             any_year = self.cal.years[0]
             return scaling.use(self.money.convert(amount, source, target, any_year), scale) * md.x
         return sum(self.amount_in_year(md, amount, source, target, y, scale) for y in self.years_of(md))
+
+    def cost_reporting(self, md: Mode) -> int:
+        """A mode's cost in whole units of the reporting currency at planning rates."""
+        return scaling.nearest(self.money.to_reporting(md.option.cost, md.option.currency), 1)
 
     def paid_by(self, md: Mode, funder: str) -> float:
         """What a mode costs `funder` in total, in the currency the mode's money is given in (0 if not paid)."""

@@ -67,11 +67,8 @@ def _lateness(b: Builder) -> TermExpr:
 
 
 def _cost(b: Builder) -> TermExpr:
-    """Total cost in the reporting currency (whole units)."""
-    rep = b.money.reporting
-    return TermExpr(
-        sum(b.amount_total(md, md.option.cost, md.option.currency, rep, 1) for md in b.modes if md.option.cost)
-    )
+    """Total cost in the reporting currency at planning rates (whole units)."""
+    return TermExpr(sum(b.cost_reporting(md) * md.x for md in b.modes if md.option.cost))
 
 
 def _makespan(b: Builder) -> TermExpr:

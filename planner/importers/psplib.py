@@ -38,6 +38,7 @@ from planner.scenario import (
     TimeGrid,
     WorkPackage,
 )
+from planner.validate import cross_check, render_path
 from planner.yamlio import dump_yaml_text
 
 START_MONTH = "2025-01"
@@ -65,12 +66,16 @@ def import_psplib(path: str | Path) -> Scenario:
     instance = _parse(path)
     problems = _structure_problems(instance)
     if problems:
-        more = f" (and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
-        raise BenchmarkImportError(path, "; ".join(problems[:MAX_REPORTED]) + more)
+        raise BenchmarkImportError(path, _summary(problems))
     try:
-        return _scenario(path, instance)
+        scenario = _scenario(path, instance)
     except ValidationError as e:
         raise BenchmarkImportError(path, f"does not fit the scenario format: {_first_error(e)}") from None
+    # The same cross-reference rules as for a scenario file (cycles, windows), so the result is usable.
+    wrong = [f"{render_path(loc)}: {msg}" for loc, msg in cross_check(scenario)]
+    if wrong:
+        raise BenchmarkImportError(path, "the imported scenario is not valid: " + _summary(wrong))
+    return scenario
 
 
 # ---------------------------------------------------------------- reading and checking
@@ -206,6 +211,12 @@ def _option(number: int, mode: Mode, res_ids: list[str], renewable: list[bool]) 
         facilities=facilities or None,
         funding=funding or None,
     )
+
+
+def _summary(problems: list[str]) -> str:
+    """The first few problems, and how many more there are."""
+    more = f" (and {len(problems) - MAX_REPORTED} more)" if len(problems) > MAX_REPORTED else ""
+    return "; ".join(problems[:MAX_REPORTED]) + more
 
 
 def _first_error(err: ValidationError) -> str:
