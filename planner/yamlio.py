@@ -16,7 +16,13 @@ def _yaml() -> YAML:
     y.width = 110
     y.preserve_quotes = True
     y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.add_representer(type(None), _null)
     return y
+
+
+def _null(representer: Any, _: None) -> Any:
+    """Write None as `null` (ruamel writes nothing), so an explicit null survives a save."""
+    return representer.represent_scalar("tag:yaml.org,2002:null", "null")
 
 
 def load_yaml_text(text: str) -> Any:
@@ -25,7 +31,7 @@ def load_yaml_text(text: str) -> Any:
 
 
 def dump_yaml_text(data: Any) -> str:
-    """Write data (plain or round-trip) as YAML text."""
+    """Write data (plain or round-trip) as YAML text; an unchanged round-trip document comes back byte-identical."""
     buf = io.StringIO()
     _yaml().dump(data, buf)
     return buf.getvalue()
