@@ -23,6 +23,11 @@ def explain(scenario: Scenario, settings: SolverSettings | None = None) -> list[
     reasons = chain_reasons(scenario) + budget_reasons(scenario)
     if reasons:
         return reasons[:MAX_LINES]
+    capped = [f.id for f in scenario.funders if f.total is not None]
+    if len(capped) > 1:
+        joint = budget_tradeoff(scenario, capped)
+        if joint:
+            return [joint]
     return conflict_reasons(scenario, settings or SolverSettings())
 
 
@@ -153,12 +158,15 @@ def conflict_reasons(scenario: Scenario, settings: SolverSettings, probe_s: floa
         b.model.add_assumptions([lits[i] for i in keep])
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1  # assumption cores need a single worker
-        solver.parameters.max_time_in_seconds = max(0.1, min(probe_s, deadline - time.perf_counter()))
+        # deterministic limits: the same scenario gets the same explanation on a busy machine
+        solver.parameters.max_deterministic_time = probe_s if keep != everything else 4 * probe_s
+        solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
         if solver.solve(b.model) != cp_model.INFEASIBLE:
             return None
         return [i for i in solver.sufficient_assumptions_for_infeasibility() if i in lits] or keep
 
-    core = core_of(list(lits))
+    everything = list(lits)
+    core = core_of(everything)
     if core is None:
         return ["no small set of conflicting rules could be isolated within the time limit"]
     for i in list(core):
@@ -170,15 +178,66 @@ def conflict_reasons(scenario: Scenario, settings: SolverSettings, probe_s: floa
         smaller = core_of(trial) if trial else None
         if smaller is not None:
             core = smaller
-    cat = Catalogue(scenario)
-    lines = []
-    for i in core[:MAX_LINES]:
-        rule = b.rules[i]
-        text = rule.text
-        if rule.key.startswith("funder_total:"):
-            need, _ = _cheapest(scenario, cat, rule.key.split(":", 1)[1])
-            if need:
-                text += f" (the cheapest options of the work that must be done need {need:,.6g} on their own)"
-        lines.append(text)
+    budgets = [b.rules[i].key.split(":", 1)[1] for i in core if b.rules[i].key.startswith("funder_total:")]
+    tradeoff = budget_tradeoff(scenario, budgets) if len(budgets) == len(core) and len(budgets) > 1 else None
+    lines = [b.rules[i].text for i in core[:MAX_LINES]]
     head = "no plan satisfies all of these rules together:" if len(lines) > 1 else "no plan satisfies this rule:"
-    return [head, *[f"- {line}" for line in lines]]
+    return [head, *[f"- {line}" for line in lines], *([tradeoff] if tradeoff else [])]
+
+
+def budget_tradeoff(scenario: Scenario, budgets: list[str]) -> str | None:
+    """Why several budget totals cannot hold together, whatever the schedule: the least the forced
+    work needs from the first budget while every other stays within its total (first-year rates)."""
+    from ortools.sat.python import cp_model
+
+    from planner.calendar import Money
+
+    cat, money = Catalogue(scenario), Money(scenario)
+    year = Calendar(scenario.time).years[0]
+    funders = {f.id: f for f in scenario.funders}
+    programs = {p.id: p for p in scenario.programs}
+    insts = {i.id: i for i in scenario.institutions}
+    model = cp_model.CpModel()
+    use: dict[str, list[tuple[int, cp_model.IntVar]]] = {f: [] for f in budgets}
+    for w in sorted(forced(scenario)):
+        wp = next(x for x in scenario.work_packages if x.id == w)
+        choices = []
+        for o in cat.by_wp[w]:
+            payers: list[str | None]
+            payers = (
+                [None]
+                if o.funding is not None
+                else list(eligible_funders(scenario, insts.get(o.institution or ""), programs[wp.program].funders))
+                or [None]
+            )
+            for payer in payers:
+                x = model.new_bool_var("")
+                choices.append(x)
+                for f in budgets:
+                    if o.funding is not None:
+                        amount = o.funding.get(f, 0.0)
+                    else:
+                        amount = (
+                            money.convert(o.cost, o.currency, money.funder_currency.get(f), year) if payer == f else 0.0
+                        )
+                    if amount:
+                        use[f].append((round(amount * 100), x))
+        model.add_exactly_one(choices)
+    first, others = budgets[0], budgets[1:]
+    for f in others:
+        model.add(sum(c * x for c, x in use[f]) <= round((funders[f].total or 0) * 100))
+    model.minimize(sum(c * x for c, x in use[first]))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = 5
+    solver.parameters.num_workers = 1
+    code = solver.solve(model)
+    cap = funders[first].total or 0.0
+    held = " and ".join(f"{f} within {funders[f].total:,.6g}" for f in others)
+    if code == cp_model.INFEASIBLE:
+        return f"even with the cheapest options, the work that must be done cannot keep {held}"
+    if code == cp_model.OPTIMAL and solver.objective_value / 100 > cap * (1 + 1e-9):
+        return (
+            f"with {held}, the work that must be done needs at least {solver.objective_value / 100:,.6g} "
+            f"of {first}, but only {cap:,.6g} is available"
+        )
+    return None

@@ -1,183 +1,29 @@
-"""The independent plan checker: every hard rule and every objective term, recomputed in plain Python.
-
-Only the plan's decisions are read (work package, option, institution, start, end and the funder keys
-of `funding`); efforts, loads, costs and funding amounts are derived again from the scenario and the
-plan's own figures are compared with them, never trusted. No solver is imported here.
-"""
+"""Every hard rule of a plan, one function per rule family, listed in RULES in reporting order."""
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
-from planner.calendar import Calendar, Money
-from planner.options import Catalogue, Option, eligible_funders
-from planner.plan import Assignment, Plan
-from planner.scenario import DependencyType, Funder, Institution, Scenario, Term, WorkPackage
-
-REL_TOL = 1e-6
-"""Relative tolerance for capacities, caps and shares."""
-ABS_TOL = 1e-9
-"""Absolute tolerance added to REL_TOL for capacities, caps and shares."""
-FIELD_ABS_TOL = 0.01
-"""Absolute tolerance (with REL_TOL) when comparing a plan's derived figures with recomputed ones."""
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken hard rule, in domain words."""
-
-    rule: str
-    message: str
-    work_package: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.rule}: {self.message}"
-
-
-# ---------------------------------------------------------------- numbers and money
-
-
-def year_amounts(cal: Calendar, amount: float, start: int, end: int) -> dict[int, float]:
-    """Split an amount evenly over the periods [start, end) and sum it by calendar year.
-
-    Work of no duration puts everything in the year of `start` (clamped to the last period of the horizon).
-    """
-    duration = end - start
-    if duration <= 0:
-        return {cal.year_of(min(start, cal.horizon - 1)): amount}
-    return {y: amount * n / duration for y, n in cal.periods_per_year(start, duration).items()}
-
-
-def convert_years(money: Money, parts: dict[int, float], source: str | None, target: str | None) -> dict[int, float]:
-    """Convert yearly parts from one currency to another, each at its own year's rate."""
-    return {y: money.convert(x, source, target, y) for y, x in parts.items()}
-
-
-def _above(value: float, limit: float) -> bool:
-    """Whether a value exceeds a limit beyond the checker's tolerance."""
-    return value > limit + REL_TOL * abs(limit) + ABS_TOL
-
-
-def _below(value: float, limit: float) -> bool:
-    """Whether a value falls short of a limit beyond the checker's tolerance."""
-    return value < limit - REL_TOL * abs(limit) - ABS_TOL
-
-
-def _same(reported: float, recomputed: float) -> bool:
-    """Whether a figure written in the plan matches the recomputed one."""
-    return math.isclose(reported, recomputed, rel_tol=REL_TOL, abs_tol=FIELD_ABS_TOL)
-
-
-def _num(x: float) -> str:
-    """A quantity for a message: at most four decimals."""
-    return str(round(x, 4))
-
-
-def _amount(x: float, currency: str | None) -> str:
-    """An amount of money for a message."""
-    return f"{x:,.2f} {currency}" if currency else f"{x:,.2f}"
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f} %"
-
-
-# ---------------------------------------------------------------- resolved plan
-
-
-@dataclass(frozen=True)
-class _Placed:
-    """An assignment whose work package and option exist, with the figures the checker derives for it."""
-
-    assignment: Assignment
-    wp: WorkPackage
-    option: Option
-    cost_reporting: float
-    funding_years: dict[str, dict[int, float]]
-
-    @property
-    def institution(self) -> str | None:
-        """Who executes it: the option's institution."""
-        return self.option.institution
-
-
-class _Context:
-    """The scenario's lookups and the plan's assignments, resolved once for all rules."""
-
-    def __init__(self, scenario: Scenario, plan: Plan) -> None:
-        self.s = scenario
-        self.plan = plan
-        self.cal = Calendar(scenario.time)
-        self.catalogue = Catalogue(scenario)
-        self.money = self.catalogue.money
-        self.wps = {w.id: w for w in scenario.work_packages}
-        self.institutions: dict[str, Institution] = self.catalogue.institutions
-        self.funders = {f.id: f for f in scenario.funders}
-        self.programs = {p.id: p for p in scenario.programs}
-        self.groups = {g.id: g for g in scenario.overlap_groups}
-        # Later duplicates are reported once ("duplicate") and otherwise ignored.
-        self.first: dict[str, Assignment] = {}
-        for a in plan.assignments:
-            if a.work_package in self.wps:
-                self.first.setdefault(a.work_package, a)
-        self.placed: list[_Placed] = []
-        for wp_id, a in self.first.items():
-            option = self.catalogue.option(wp_id, a.option)
-            if option is not None:
-                self.placed.append(self.place(a, self.wps[wp_id], option))
-
-    def place(self, a: Assignment, wp: WorkPackage, option: Option) -> _Placed:
-        """Derive costs and funding of an assignment from the scenario."""
-        cost_years = year_amounts(self.cal, option.cost, a.start, a.end)
-        reporting = self.money.to_reporting(option.cost, option.currency)
-        funding = self._funding_years(a, wp, option, cost_years)
-        return _Placed(a, wp, option, reporting, funding)
-
-    def _funding_years(
-        self, a: Assignment, wp: WorkPackage, option: Option, cost_years: dict[int, float]
-    ) -> dict[str, dict[int, float]]:
-        """What each funder named in the assignment pays, by year, in the funder's currency."""
-        if option.funding is not None:
-            return {
-                f: year_amounts(self.cal, amount, a.start, a.end)
-                for f, amount in option.funding.items()
-                if f in a.funding
-            }
-        program = self.programs.get(wp.program)
-        if program is None or not program.funders:
-            return {}
-        return {
-            f: convert_years(self.money, cost_years, option.currency, self.funder_currency(self.funders[f]))
-            for f in a.funding
-            if f in self.funders
-        }
-
-    def funder_currency(self, funder: Funder) -> str | None:
-        """Currency a funder pays and is capped in."""
-        if funder.currency:
-            return funder.currency
-        return self.money.country_currency.get(funder.country) if funder.country else None
-
-    def country_of(self, institution: str | None) -> str | None:
-        """Country of an institution, if it is known."""
-        inst = self.institutions.get(institution) if institution else None
-        return inst.country if inst else None
-
-    def until(self, month: str) -> int:
-        """Latest end (exclusive period) that still finishes by the end of a month."""
-        return self.cal.period_of(month) + 1
-
-
-Rule = Callable[[_Context], Iterator[Violation]]
-
+from planner.check.context import (
+    Context,
+    Placed,
+    Violation,
+    above,
+    amount,
+    below,
+    num,
+    pct,
+    same,
+)
+from planner.options import eligible_funders
+from planner.plan import Plan
+from planner.scenario import DependencyType, Scenario
 
 # ---------------------------------------------------------------- assignments
 
 
-def _assignments(ctx: _Context) -> Iterator[Violation]:
+def _assignments(ctx: Context) -> Iterator[Violation]:
     """Each assignment names a known work package and option, fits the horizon and states true figures."""
     cal = ctx.cal
     for a in ctx.plan.assignments:
@@ -203,7 +49,7 @@ def _assignments(ctx: _Context) -> Iterator[Violation]:
         yield from (Violation("assignment", f"{wp.id}: {m}", wp.id) for m in problems)
 
 
-def _option_mismatches(p: _Placed) -> Iterator[str]:
+def _option_mismatches(p: Placed) -> Iterator[str]:
     """How an assignment disagrees with its option: institution, duration and derived figures."""
     a, option = p.assignment, p.option
     d = a.end - a.start
@@ -225,11 +71,11 @@ def _option_mismatches(p: _Placed) -> Iterator[str]:
         (f"funding[{f}]", a.funding[f], sum(years.values())) for f, years in p.funding_years.items() if f in a.funding
     ]
     for name, reported, recomputed in figures:
-        if not _same(reported, recomputed):
-            yield f"{name} is {_num(reported)} but the scenario gives {_num(recomputed)}"
+        if not same(reported, recomputed):
+            yield f"{name} is {num(reported)} but the scenario gives {num(recomputed)}"
 
 
-def _duplicates(ctx: _Context) -> Iterator[Violation]:
+def _duplicates(ctx: Context) -> Iterator[Violation]:
     """A work package is assigned at most once."""
     counts: dict[str, int] = defaultdict(int)
     for a in ctx.plan.assignments:
@@ -239,7 +85,7 @@ def _duplicates(ctx: _Context) -> Iterator[Violation]:
             yield Violation("duplicate", f"{wp_id} is assigned {n} times", wp_id)
 
 
-def _windows(ctx: _Context) -> Iterator[Violation]:
+def _windows(ctx: Context) -> Iterator[Violation]:
     """Work starts no earlier than its earliest start and finishes by its deadline."""
     cal = ctx.cal
     for wp_id, a in ctx.first.items():
@@ -257,7 +103,7 @@ def _windows(ctx: _Context) -> Iterator[Violation]:
 # ---------------------------------------------------------------- selection and order
 
 
-def _mandatory(ctx: _Context) -> Iterator[Violation]:
+def _mandatory(ctx: Context) -> Iterator[Violation]:
     """Every mandatory work package is in a plan that claims to be one."""
     if not ctx.plan.found:
         return
@@ -266,7 +112,7 @@ def _mandatory(ctx: _Context) -> Iterator[Violation]:
             yield Violation("mandatory", f"mandatory work package {wp.id} is not in the plan", wp.id)
 
 
-def _overlap_groups(ctx: _Context) -> Iterator[Violation]:
+def _overlap_groups(ctx: Context) -> Iterator[Violation]:
     """At most one member of an overlap group is done; exactly one if the group is required."""
     for g in ctx.s.overlap_groups:
         done = [m for m in g.members if m in ctx.first]
@@ -276,7 +122,7 @@ def _overlap_groups(ctx: _Context) -> Iterator[Violation]:
             yield Violation("overlap", f"one of {', '.join(g.members)} ({g.id}) must be done, but none is")
 
 
-def _precedence(ctx: _Context) -> Iterator[Violation]:
+def _precedence(ctx: Context) -> Iterator[Violation]:
     """A work package starts after its predecessors finish (FS) or start (SS), plus the lag."""
     cal = ctx.cal
     for wp_id, b in ctx.first.items():
@@ -311,12 +157,12 @@ def _precedence(ctx: _Context) -> Iterator[Violation]:
 # ---------------------------------------------------------------- resources
 
 
-def _running(ctx: _Context, p: _Placed) -> range:
+def _running(ctx: Context, p: Placed) -> range:
     """Periods of the horizon in which an assignment runs."""
     return range(max(0, p.assignment.start), min(ctx.cal.horizon, p.assignment.end))
 
 
-def _capacity(ctx: _Context) -> Iterator[Violation]:
+def _capacity(ctx: Context) -> Iterator[Violation]:
     """An institution's load in each period stays within its capacity for that year."""
     load: dict[tuple[str, int], float] = defaultdict(float)
     for p in ctx.placed:
@@ -328,12 +174,12 @@ def _capacity(ctx: _Context) -> Iterator[Violation]:
         if inst is None:
             continue
         cap = inst.capacity_pm_by_year.get(ctx.cal.year_of(t), inst.capacity_pm)
-        if _above(pm, cap):
+        if above(pm, cap):
             month = ctx.cal.start_month(t)
-            yield Violation("capacity", f"{inst_id} is booked {_num(pm)} PM in {month}, capacity {_num(cap)} PM")
+            yield Violation("capacity", f"{inst_id} is booked {num(pm)} PM in {month}, capacity {num(cap)} PM")
 
 
-def _facilities(ctx: _Context) -> Iterator[Violation]:
+def _facilities(ctx: Context) -> Iterator[Violation]:
     """A facility's use in each period stays within its capacity."""
     use: dict[tuple[str, int], float] = defaultdict(float)
     for p in ctx.placed:
@@ -342,18 +188,18 @@ def _facilities(ctx: _Context) -> Iterator[Violation]:
                 use[fac, t] += units
     for f in ctx.s.facilities:
         for t in range(ctx.cal.horizon):
-            if _above(use.get((f.id, t), 0.0), f.capacity):
+            if above(use.get((f.id, t), 0.0), f.capacity):
                 month = ctx.cal.start_month(t)
                 yield Violation(
                     "facility",
-                    f"{f.id} is used {_num(use[f.id, t])} {f.unit} in {month}, capacity {_num(f.capacity)} {f.unit}",
+                    f"{f.id} is used {num(use[f.id, t])} {f.unit} in {month}, capacity {num(f.capacity)} {f.unit}",
                 )
 
 
 # ---------------------------------------------------------------- money
 
 
-def _funding(ctx: _Context) -> Iterator[Violation]:
+def _funding(ctx: Context) -> Iterator[Violation]:
     """Who pays: the option's fixed draws, else one eligible funder of the program, else nobody."""
     for p in ctx.placed:
         wp_id, keys = p.wp.id, set(p.assignment.funding)
@@ -388,7 +234,7 @@ def _names(ids: set[str]) -> str:
     return ", ".join(sorted(ids)) if ids else "nobody"
 
 
-def _paid(ctx: _Context) -> dict[str, dict[int, float]]:
+def _paid(ctx: Context) -> dict[str, dict[int, float]]:
     """What each funder pays over the plan, by year, in its own currency."""
     out: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for p in ctx.placed:
@@ -398,21 +244,21 @@ def _paid(ctx: _Context) -> dict[str, dict[int, float]]:
     return out
 
 
-def _funder_caps(ctx: _Context) -> Iterator[Violation]:
+def _funder_caps(ctx: Context) -> Iterator[Violation]:
     """A funder pays no more than its total and its cap in each year."""
     paid = _paid(ctx)
     for f in ctx.s.funders:
         cur = ctx.funder_currency(f)
         years = paid.get(f.id, {})
         total = sum(years.values())
-        if f.total is not None and _above(total, f.total):
-            yield Violation("funder_cap", f"{f.id} pays {_amount(total, cur)} in all, cap {_amount(f.total, cur)}")
+        if f.total is not None and above(total, f.total):
+            yield Violation("funder_cap", f"{f.id} pays {amount(total, cur)} in all, cap {amount(f.total, cur)}")
         for y, cap in sorted(f.cap_per_year.items()):
-            if _above(years.get(y, 0.0), cap):
-                yield Violation("funder_cap", f"{f.id} pays {_amount(years[y], cur)} in {y}, cap {_amount(cap, cur)}")
+            if above(years.get(y, 0.0), cap):
+                yield Violation("funder_cap", f"{f.id} pays {amount(years[y], cur)} in {y}, cap {amount(cap, cur)}")
 
 
-def _funder_shares(ctx: _Context) -> Iterator[Violation]:
+def _funder_shares(ctx: Context) -> Iterator[Violation]:
     """Each funder's spending splits between countries within its share tolerance."""
     for f in ctx.s.funders:
         if not f.shares:
@@ -428,24 +274,24 @@ def _funder_shares(ctx: _Context) -> Iterator[Violation]:
                 if _outside(part, total, share, f.tolerance):
                     yield Violation(
                         "funder_share",
-                        f"{f.id} spends {_pct(part / total)} in {c}, target {_pct(share)} ± {_pct(f.tolerance)}",
+                        f"{f.id} spends {pct(part / total)} in {c}, target {pct(share)} ± {pct(f.tolerance)}",
                     )
 
 
 def _outside(part: float, total: float, share: float, tolerance: float) -> bool:
     """Whether part/total lies outside [share - tolerance, share + tolerance] beyond the checker's tolerance."""
-    return _below(part, (share - tolerance) * total) or _above(part, (share + tolerance) * total)
+    return below(part, (share - tolerance) * total) or above(part, (share + tolerance) * total)
 
 
-def _by_program(ctx: _Context) -> dict[str, list[_Placed]]:
+def _by_program(ctx: Context) -> dict[str, list[Placed]]:
     """Placed assignments by program."""
-    out: dict[str, list[_Placed]] = defaultdict(list)
+    out: dict[str, list[Placed]] = defaultdict(list)
     for p in ctx.placed:
         out[p.wp.program].append(p)
     return out
 
 
-def _program_shares(ctx: _Context) -> Iterator[Violation]:
+def _program_shares(ctx: Context) -> Iterator[Violation]:
     """Each program's cost splits between countries within its share tolerance."""
     placed = _by_program(ctx)
     for prog in ctx.s.programs:
@@ -461,12 +307,12 @@ def _program_shares(ctx: _Context) -> Iterator[Violation]:
                 if _outside(part, total, share, prog.share_tolerance):
                     yield Violation(
                         "program_share",
-                        f"program {prog.id} spends {_pct(part / total)} of its cost in {c}, "
-                        f"target {_pct(share)} ± {_pct(prog.share_tolerance)}",
+                        f"program {prog.id} spends {pct(part / total)} of its cost in {c}, "
+                        f"target {pct(share)} ± {pct(prog.share_tolerance)}",
                     )
 
 
-def _institution_shares(ctx: _Context) -> Iterator[Violation]:
+def _institution_shares(ctx: Context) -> Iterator[Violation]:
     """No institution takes more than a program's maximum share of its cost."""
     placed = _by_program(ctx)
     for prog in ctx.s.programs:
@@ -478,18 +324,18 @@ def _institution_shares(ctx: _Context) -> Iterator[Violation]:
                 by_inst[p.institution] += p.cost_reporting
         total = sum(p.cost_reporting for p in placed.get(prog.id, []))
         for inst_id, part in sorted(by_inst.items()):
-            if _above(part, prog.max_institution_share * total):
+            if above(part, prog.max_institution_share * total):
                 yield Violation(
                     "institution_share",
-                    f"{inst_id} takes {_pct(part / total)} of program {prog.id}'s cost, "
-                    f"at most {_pct(prog.max_institution_share)} allowed",
+                    f"{inst_id} takes {pct(part / total)} of program {prog.id}'s cost, "
+                    f"at most {pct(prog.max_institution_share)} allowed",
                 )
 
 
 # ---------------------------------------------------------------- people's decisions and deliverables
 
 
-def _pins(ctx: _Context) -> Iterator[Violation]:
+def _pins(ctx: Context) -> Iterator[Violation]:
     """A pinned work package is done, by the pinned institution and option, from the pinned month."""
     for pin in ctx.s.pins:
         wp_id = pin.work_package
@@ -508,7 +354,7 @@ def _pins(ctx: _Context) -> Iterator[Violation]:
             )
 
 
-def _forbids(ctx: _Context) -> Iterator[Violation]:
+def _forbids(ctx: Context) -> Iterator[Violation]:
     """A work package is never executed by an institution it is forbidden for."""
     for fb in ctx.s.forbids:
         a = ctx.first.get(fb.work_package)
@@ -519,7 +365,7 @@ def _forbids(ctx: _Context) -> Iterator[Violation]:
             yield Violation("forbid", f"{fb.work_package} may not be executed by {fb.institution}", fb.work_package)
 
 
-def _deliverables(ctx: _Context) -> Iterator[Violation]:
+def _deliverables(ctx: Context) -> Iterator[Violation]:
     """Deliverables fall within their work, by their due month, and the plan lists them as scheduled."""
     cal = ctx.cal
     for wp_id, a in ctx.first.items():
@@ -544,6 +390,8 @@ def _deliverables(ctx: _Context) -> Iterator[Violation]:
             wanted = ", ".join(f"{i} {m}" for i, (_, m) in expected.items()) or "none"
             yield Violation("deliverable", f"{wp_id} lists deliverables {shown}; the schedule gives {wanted}", wp_id)
 
+
+Rule = Callable[[Context], Iterator[Violation]]
 
 RULES: list[Rule] = [
     _assignments,
@@ -574,83 +422,5 @@ def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
     """
     if not plan.found and not plan.assignments:
         return []
-    ctx = _Context(scenario, plan)
+    ctx = Context(scenario, plan)
     return [v for rule in RULES for v in rule(ctx)]
-
-
-# ---------------------------------------------------------------- objective terms
-
-
-def _value(ctx: _Context) -> float:
-    """Value of the optional work packages done."""
-    return sum(ctx.wps[w].value for w in ctx.first if not ctx.wps[w].mandatory)
-
-
-def _lateness(ctx: _Context) -> float:
-    """Periods late against the soft due dates of work packages and programs."""
-    late = 0
-    last_end: dict[str, int] = {}
-    for wp_id, a in ctx.first.items():
-        wp = ctx.wps[wp_id]
-        if wp.due:
-            late += max(0, a.end - ctx.until(wp.due))
-        last_end[wp.program] = max(last_end.get(wp.program, a.end), a.end)
-    for prog in ctx.s.programs:
-        if prog.due and prog.id in last_end:
-            late += max(0, last_end[prog.id] - ctx.until(prog.due))
-    return float(late)
-
-
-def _cost(ctx: _Context) -> float:
-    """Total cost in the reporting currency."""
-    return sum(p.cost_reporting for p in ctx.placed)
-
-
-def _makespan(ctx: _Context) -> float:
-    """End of the last work package (0 for an empty plan)."""
-    return float(max((a.end for a in ctx.first.values()), default=0))
-
-
-def _balance(ctx: _Context) -> float:
-    """Largest effort in person-months given to one institution."""
-    effort: dict[str, float] = defaultdict(float)
-    for p in ctx.placed:
-        if p.institution is not None:
-            effort[p.institution] += p.option.effort_pm
-    return max(effort.values(), default=0.0)
-
-
-def _fit(ctx: _Context) -> float:
-    """Competency levels missing to the top level (5), over the work done by institutions."""
-    missing = 0
-    for p in ctx.placed:
-        inst = ctx.institutions.get(p.institution) if p.institution else None
-        if inst is not None:
-            missing += sum(5 - inst.competencies.get(c, 0) for c in p.wp.requires)
-    return float(missing)
-
-
-def _collaboration(ctx: _Context) -> float:
-    """Pairs (program with work packages, country) with no work of that program in that country."""
-    with_work = {wp.program for wp in ctx.s.work_packages}
-    present = {(p.wp.program, ctx.country_of(p.institution)) for p in ctx.placed}
-    return float(
-        sum((prog.id, c.id) not in present for prog in ctx.s.programs if prog.id in with_work for c in ctx.s.countries)
-    )
-
-
-TERMS: dict[Term, Callable[[_Context], float]] = {
-    Term.value: _value,
-    Term.lateness: _lateness,
-    Term.cost: _cost,
-    Term.makespan: _makespan,
-    Term.balance: _balance,
-    Term.fit: _fit,
-    Term.collaboration: _collaboration,
-}
-
-
-def evaluate(scenario: Scenario, plan: Plan) -> dict[str, float]:
-    """Every objective term, recomputed from the plan's decisions (keyed by the term's name)."""
-    ctx = _Context(scenario, plan)
-    return {str(term): float(f(ctx)) for term, f in TERMS.items()}
