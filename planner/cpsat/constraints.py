@@ -38,10 +38,6 @@ def _windows(b: Builder) -> None:
                 b.guard(f"deadline:{wp.id}", f"{wp.id} must finish by {wp.deadline}")
             )
         for dl in wp.deliverables:
-            if dl.offset is not None:
-                for md in v.modes:
-                    if md.duration < dl.offset:
-                        b.model.add(md.x == 0)
             if dl.due is None:
                 continue
             limit = b.cal.period_of(dl.due) + 1

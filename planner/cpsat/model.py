@@ -107,26 +107,29 @@ class Builder:
         start = m.new_int_var(earliest, max(earliest, latest_end), f"start[{wp.id}]")
         end = m.new_int_var(earliest, max(earliest, latest_end), f"end[{wp.id}]")
         v = WpVars(wp, present, start, end, earliest, latest_end)
-        room = latest_end - earliest
-        program_funders = self.programs[wp.program].funders
-        for opt in self.cat.by_wp[wp.id]:
-            if opt.funding is not None or not program_funders:
-                payers: list[str | None] = [None]
-            else:
-                payers = list(eligible_funders(self.s, self.institutions.get(opt.institution or ""), program_funders))
-            for d in opt.durations:
-                if d > room:
-                    continue
-                for f in payers:
-                    name = f"{wp.id}/{opt.id}/{d}" + (f"/{f}" if f else "")
-                    x = m.new_bool_var(f"mode[{name}]")
-                    iv = m.new_optional_fixed_size_interval_var(start, d, x, f"run[{name}]")
-                    v.modes.append(Mode(wp.id, opt, d, f, x, iv))
+        for opt, d, f in self._candidates(wp, latest_end - earliest):
+            name = f"{wp.id}/{opt.id}/{d}" + (f"/{f}" if f else "")
+            x = m.new_bool_var(f"mode[{name}]")
+            iv = m.new_optional_fixed_size_interval_var(start, d, x, f"run[{name}]")
+            v.modes.append(Mode(wp.id, opt, d, f, x, iv))
         m.add(sum(md.x for md in v.modes) == present)
         m.add(end == start + sum(md.duration * md.x for md in v.modes))
         if not v.modes:
             m.add(present == 0)
         return v
+
+    def _candidates(self, wp: WorkPackage, room: int) -> list[tuple[Option, int, str | None]]:
+        """(option, duration, paying funder) triples that fit the window and every deliverable's offset."""
+        program_funders = self.programs[wp.program].funders
+        min_offset = max((dl.offset or 0 for dl in wp.deliverables), default=0)
+        out: list[tuple[Option, int, str | None]] = []
+        for opt in self.cat.by_wp[wp.id]:
+            if opt.funding is not None or not program_funders:
+                payers: list[str | None] = [None]
+            else:
+                payers = list(eligible_funders(self.s, self.institutions.get(opt.institution or ""), program_funders))
+            out += [(opt, d, f) for d in opt.durations if min_offset <= d <= room for f in payers]
+        return out
 
     @cached_property
     def modes(self) -> list[Mode]:
