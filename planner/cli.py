@@ -76,6 +76,10 @@ def _load(path: Path) -> Scenario:
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _fail(message: str, code: ExitCode = ExitCode.INVALID_INPUT) -> typer.Exit:
     err.print(message, markup=False, highlight=False)
     return typer.Exit(code)
@@ -92,8 +96,9 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file."
 
     n_opts = sum(len(v) for v in Catalogue(s).by_wp.values())
     out.print(
-        f"{scenario}: valid — {len(s.work_packages)} work packages in {len(s.programs)} programs, "
-        f"{len(s.institutions)} institutions, {len(s.funders)} funders, {n_opts} execution options",
+        f"{scenario}: valid — {_count(len(s.work_packages), 'work package')} in {_count(len(s.programs), 'program')}, "
+        f"{_count(len(s.institutions), 'institution')}, {_count(len(s.funders), 'funder')}, "
+        f"{_count(n_opts, 'execution option')}",
         highlight=False,
     )
 
@@ -201,9 +206,14 @@ def check(
         p = read_plan(plan)
     except FileNotFoundError:
         raise _fail(f"{plan}: file not found") from None
-    except (ValidationError, ValueError, OSError) as e:
-        first = str(e).splitlines()[0] if str(e) else type(e).__name__
-        raise _fail(f"{plan}: not a plan file: {first}") from None
+    except ValidationError as e:
+        what = "; ".join(
+            f"{'.'.join(str(p) for p in x['loc']) or 'top level'}: {x['msg'].lower()}" for x in e.errors()[:3]
+        )
+        more = f" (and {e.error_count() - 3} more)" if e.error_count() > 3 else ""
+        raise _fail(f"{plan}: not a plan file written by `planner solve`: {what}{more}") from None
+    except (ValueError, OSError) as e:
+        raise _fail(f"{plan}: not a plan file written by `planner solve`: {e}") from None
     if p.scenario_digest != scenario_digest(s):
         err.print(f"warning: {plan} was made for another version of {scenario} (content differs)", highlight=False)
     violations = check_plan(s, p)

@@ -18,7 +18,12 @@ SCHEMA_VERSION = 1
 Id = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64),
-    Field(description="A short identifier: letters, digits, '-', '_' or '.', starting with a letter or digit."),
+    Field(
+        description=(
+            "A short identifier: Latin letters, digits, '-', '_' or '.', starting with a letter or digit "
+            "(names and titles may use any script)."
+        )
+    ),
 ]
 Month = Annotated[
     str,

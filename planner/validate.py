@@ -6,6 +6,8 @@ Each problem names the file, the line and the YAML path:
 
 from __future__ import annotations
 
+import datetime
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml.error import MarkedYAMLError
 
 from planner.calendar import Calendar
-from planner.options import Catalogue, competent, eligible_funders
+from planner.options import Catalogue, competent, duration_bounds, eligible_funders
 from planner.scenario import Scenario
 from planner.yamlio import line_of, load_yaml_text, to_plain
 
@@ -59,13 +61,17 @@ def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError([Problem(name, None, "", "file not found")]) from None
-    except UnicodeDecodeError as e:
-        raise ScenarioError([Problem(name, None, "", f"not UTF-8 text ({e.reason} at byte {e.start})")]) from None
     except OSError as e:
         raise ScenarioError([Problem(name, None, "", f"cannot read: {e.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        message = f"not UTF-8 text: byte 0x{raw[e.start]:02x} ({e.reason}); save the file as UTF-8"
+        raise ScenarioError([Problem(name, line, "", message)]) from None
     return parse_scenario(text, name)
 
 
@@ -78,7 +84,7 @@ def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
         line = mark.line + 1 if mark else None
         raise ScenarioError([Problem(name, line, "", f"not valid YAML: {e.problem or e.context}")]) from None
     if not isinstance(doc, dict):
-        raise ScenarioError([Problem(name, 1, "", "a scenario is a YAML mapping with keys such as name, time, ...")])
+        raise ScenarioError([Problem(name, line_of(doc, ()) or 1, "", _not_a_mapping(doc))])
     try:
         scenario = Scenario.model_validate(to_plain(doc))
     except ValidationError as e:
@@ -87,6 +93,17 @@ def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _not_a_mapping(doc: Any) -> str:
+    required = [k for k, f in Scenario.model_fields.items() if f.is_required()]
+    if doc is None:
+        found = "is empty"
+    elif isinstance(doc, list):
+        found = "holds a list"
+    else:
+        found = f"holds a single value ({doc!r})"
+    return f"the file {found}, but a scenario is a YAML mapping with the keys {', '.join(required)}, …"
 
 
 # ---------------------------------------------------------------- field-level messages
@@ -101,17 +118,53 @@ def _is_tag(part: str | int) -> bool:
     )
 
 
+def _split_loc(doc: Any, raw: tuple[str | int, ...]) -> tuple[Loc, list[tuple[Loc, str]]]:
+    """A pydantic error location → (the YAML path, the type tags pydantic added with the path they follow).
+
+    A part is the user's when the document has it there (so a country id `BY` used as a key is
+    not mistaken for a tag); otherwise it is a tag if it looks like one, else a missing field.
+    """
+    loc: list[str | int] = []
+    tags: list[tuple[Loc, str]] = []
+    node = doc
+    for part in raw:
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int)):
+            loc.append(part)
+            node = _node_at(node, (part,))
+        elif _is_tag(part):
+            tags.append((tuple(loc), str(part)))
+        else:
+            loc.append(part)
+            node = None
+    return tuple(loc), tags
+
+
+def _expects_mapping(tag: str) -> bool:
+    """Whether a union branch tag ('constrained-int', 'function-after[…, DurationRange]', 'Dependency') is a mapping."""
+    words = re.findall(r"[A-Za-z_][\w-]*", tag)
+    return tag.startswith("dict") or (bool(words) and words[-1][:1].isupper())
+
+
 def _pydantic_problems(err: ValidationError, doc: Any, name: str) -> list[Problem]:
-    merged: dict[Loc, list[str]] = {}
-    for e in err.errors(include_url=False):
-        loc = tuple(p for p in e["loc"] if not _is_tag(p))
+    errors = [(e, *_split_loc(doc, e["loc"])) for e in err.errors(include_url=False)]
+    branches: dict[Loc, set[str]] = {}
+    for _, _, tags in errors:
+        for prefix, tag in tags:
+            branches.setdefault(prefix, set()).add(tag)
+
+    def meant(tags: list[tuple[Loc, str]]) -> bool:
         # A union such as `int | {min, max}` reports once per branch: keep the branch the input meant.
-        model_branch = any(isinstance(p, str) and ("[" in p or p[:1].isupper()) for p in e["loc"])
-        if model_branch != isinstance(_node_at(doc, loc), dict) and len(e["loc"]) != len(loc):
-            continue
-        merged.setdefault(loc, [])
+        return all(
+            _expects_mapping(tag) == isinstance(_node_at(doc, prefix), dict)
+            for prefix, tag in tags
+            if len(branches[prefix]) > 1
+        )
+
+    kept = [(e, loc) for e, loc, tags in errors if meant(tags)] or [(e, loc) for e, loc, _ in errors]
+    merged: dict[Loc, list[str]] = {}
+    for e, loc in kept:
         msg = _message(e, loc)
-        if msg not in merged[loc]:
+        if msg not in merged.setdefault(loc, []):
             merged[loc].append(msg)
     return [Problem(name, line_of(doc, loc), render_path(loc), "; or ".join(msgs)) for loc, msgs in merged.items()]
 
@@ -126,8 +179,29 @@ def _node_at(doc: Any, loc: Loc) -> Any:
     return node
 
 
+_EXPECTED = {
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "string_type": "expected text",
+    "list_type": "expected a list, e.g. [a, b]",
+    "dict_type": "expected a mapping, e.g. {key: value}",
+}
+_MONTH_FIELDS = {"start", "earliest_start", "deadline", "due"}  # every field of type Month is named so
+_BOUNDS = {
+    "greater_than_equal": "at least",
+    "less_than_equal": "at most",
+    "greater_than": "more than",
+    "less_than": "less than",
+}
+
+
 def _message(e: Any, loc: Loc) -> str:
-    kind, value = e["type"], e.get("input")
+    kind, value, ctx = e["type"], e.get("input"), e.get("ctx", {})
     if kind == "extra_forbidden":
         valid = _fields_at(loc[:-1])
         hint = f" (valid keys: {', '.join(valid)})" if valid else ""
@@ -135,26 +209,60 @@ def _message(e: Any, loc: Loc) -> str:
     if kind == "missing":
         return "required field is missing"
     if kind == "string_pattern_mismatch":
-        pattern = str(e.get("ctx", {}).get("pattern", ""))
-        if "\\d{4}" in pattern:
+        if "\\d{4}" in str(ctx.get("pattern", "")):
             return f"'{value}' is not a month: write YYYY-MM, e.g. 2027-06"
-        return f"'{value}' is not a valid id: use letters, digits, '-', '_' or '.', starting with a letter or digit"
-    msg = str(e["msg"])
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    msg = msg[0].lower() + msg[1:]
-    return f"{msg} (got {value!r})" if value is not None and not isinstance(value, dict | list) else msg
+        script = " (names and titles may use any script)" if not str(value).isascii() else ""
+        return (
+            f"'{value}' is not a valid id: use Latin letters, digits, '-', '_' or '.', "
+            f"starting with a letter or digit{script}"
+        )
+    if kind == "string_type" and isinstance(value, datetime.date):
+        if loc and loc[-1] in _MONTH_FIELDS:
+            return f"{value} is a date, not a month: write YYYY-MM, e.g. {value:%Y-%m}"
+        return f"{value} was read as a date; to mean text, put it in quotes: '{value}'"
+    if kind in _EXPECTED:
+        msg = _EXPECTED[kind]
+    elif kind == "model_type":
+        msg = "expected a mapping" + _keys_hint(loc)
+    elif kind in _BOUNDS:
+        msg = f"must be {_BOUNDS[kind]} {next(iter(ctx.values()))}"
+    elif kind == "too_short":
+        n = ctx.get("min_length")
+        return f"needs at least {n} item{'s' if n != 1 else ''} (got {ctx.get('actual_length')})"
+    else:
+        msg = str(e["msg"])
+        msg = msg.removeprefix("Value error, ").replace("Input should be", "must be", 1)
+        msg = msg[0].lower() + msg[1:]
+    if isinstance(value, dict | list) or kind in ("value_error", "assertion_error"):
+        return msg
+    return f"{msg} (got {'an empty value' if value is None else repr(value)})"
+
+
+def _keys_hint(loc: Loc) -> str:
+    """' with the keys …' for the model expected at `loc`: all keys if few, else the required ones."""
+    model = _model_of(_type_at(loc))
+    if model is None:
+        return ""
+    fields = model.model_fields
+    if len(fields) <= 6:
+        return f" with the keys {', '.join(fields)}"
+    return f" with keys {', '.join(k for k, f in fields.items() if f.is_required())}, …"
 
 
 def _fields_at(loc: Loc) -> list[str]:
     """Field names of the model found by following `loc` from Scenario, for 'valid keys' hints."""
+    model = _model_of(_type_at(loc))
+    return list(model.model_fields) if model else []
+
+
+def _type_at(loc: Loc) -> Any:
+    """The annotated type found by following `loc` from Scenario (None if the path leaves the models)."""
     tp: Any = Scenario
     for part in loc:
         tp = _step(tp, part)
         if tp is None:
-            return []
-    model = _model_of(tp)
-    return list(model.model_fields) if model else []
+            return None
+    return tp
 
 
 def _model_of(tp: Any) -> type[BaseModel] | None:
@@ -236,8 +344,11 @@ def _duplicates(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 
 def _unknown(kind: str, value: str, known: set[str]) -> str:
+    if not known:
+        plural = kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
+        return f"unknown {kind} '{value}' (the scenario defines no {plural})"
     listed = ", ".join(sorted(known)[:12]) + (", …" if len(known) > 12 else "")
-    return f"unknown {kind} '{value}' (known: {listed or 'none'})"
+    return f"unknown {kind} '{value}' (known: {listed})"
 
 
 def _references(s: Scenario) -> Iterator[tuple[Loc, str]]:
@@ -264,7 +375,10 @@ def _references(s: Scenario) -> Iterator[tuple[Loc, str]]:
         for c in f.shares:
             yield from ref(("funders", i, "shares", c), "country", c, countries)
         if f.country is None and f.pays is None:
-            yield ("funders", i, "pays"), "a funder with no country must list the countries it pays"
+            yield (
+                ("funders", i, "pays"),
+                "a funder with no country must list the countries it pays: give `country` or `pays: [...]`",
+            )
         if f.shares and sum(f.shares.values()) > 1 + 1e-9:
             yield ("funders", i, "shares"), f"shares add up to {sum(f.shares.values()):.3f}, more than 1"
     for i, p in enumerate(s.programs):
@@ -330,7 +444,15 @@ def _currencies(s: Scenario) -> Iterator[tuple[Loc, str]]:
     if s.currencies is None:
         distinct = sorted({c for _, c in used})
         if len(distinct) > 1:
-            yield ("currencies",), f"several currencies are used ({', '.join(distinct)}): give `currencies` with rates"
+            # point at the first use of a second currency: the file has no `currencies` line to point at
+            loc = next(loc for loc, c in used if c != used[0][1])
+            yield (
+                loc,
+                (
+                    f"several currencies are used ({', '.join(distinct)}) but there is no `currencies` section: "
+                    "add `currencies: {reporting: ..., rates: {...}}` with a rate for each"
+                ),
+            )
         return
     known = set(s.currencies.rates) | {s.currencies.reporting}
     for loc, c in used:
@@ -352,7 +474,7 @@ def _windows(s: Scenario) -> Iterator[tuple[Loc, str]]:
         es = max(0, cal.period_of(wp.earliest_start)) if wp.earliest_start else 0
         if wp.earliest_start and cal.period_of(wp.earliest_start) >= cal.horizon:
             yield (*base, "earliest_start"), f"{wp.earliest_start} is after the horizon ends ({horizon_end})"
-        if wp.deadline:
+        elif wp.deadline:
             latest_end = cal.period_of(wp.deadline) + 1
             if latest_end - es < min_d:
                 start_txt = wp.earliest_start or s.time.start
@@ -368,11 +490,17 @@ def _windows(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 (*base, "duration"),
                 (f"{wp.id} takes at least {min_d} periods and cannot finish within the horizon (ends {horizon_end})"),
             )
+        wp_bounds = duration_bounds(wp.duration, (1, 1))
+        lo, hi = wp_bounds
+        if wp.options:
+            spans = [duration_bounds(o.duration, wp_bounds) for o in wp.options]
+            lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+        takes = f"{hi} periods" if lo == hi else f"at most {hi} periods"
         for d, dl in enumerate(wp.deliverables):
-            if dl.offset is not None and isinstance(wp.duration, int) and not wp.options and dl.offset > wp.duration:
+            if dl.offset is not None and dl.offset > hi:
                 yield (
                     (*base, "deliverables", d, "offset"),
-                    f"offset {dl.offset} is after the end of {wp.id} ({wp.duration} periods)",
+                    f"offset {dl.offset} is after the end of {wp.id}, which takes {takes}: use an offset from 0 to {hi}",
                 )
     for i, pin in enumerate(s.pins):
         if pin.start and not 0 <= cal.period_of(pin.start) < cal.horizon:
@@ -428,18 +556,31 @@ def _executability(s: Scenario) -> Iterator[tuple[Loc, str]]:
         if funders and all(o.funding is None for o in options):
             payable = [o for o in options if eligible_funders(s, insts.get(o.institution or ""), funders)]
             if not payable:
-                who = ", ".join(o.institution or o.id for o in options)
+                who = ", ".join(
+                    f"{o.institution} in {insts[o.institution].country}" if o.institution else f"option {o.id}"
+                    for o in options
+                )
                 yield (
                     (*base, "program"),
                     (
                         f"none of the institutions able to do {wp.id} ({who}) can be paid by the funders of "
-                        f"program '{wp.program}' ({', '.join(funders)})"
+                        f"program '{wp.program}' ({'; '.join(_whom_it_pays(s, f) for f in funders)})"
                     ),
                 )
 
 
+def _whom_it_pays(s: Scenario, funder_id: str) -> str:
+    """'bff pays BY' or 'joint pays BY, RU: only a, b' — whom a funder may pay."""
+    f = next(f for f in s.funders if f.id == funder_id)
+    pays = f.pays if f.pays is not None else ([f.country] if f.country else [])
+    only = f": only {', '.join(f.institutions)}" if f.institutions is not None else ""
+    return f"{f.id} pays {', '.join(pays) or 'nobody'}{only}"
+
+
 def _nobody_can(s: Scenario, wp: Any) -> str:
     """Why no institution can execute a work package, naming the competency that is missing."""
+    if not s.institutions:
+        return f"no institution can execute {wp.id}: the scenario lists no institutions"
     parts = []
     for comp, lvl in wp.requires.items():
         have = [(i.competencies.get(comp, 0), i.id) for i in s.institutions]
@@ -450,5 +591,11 @@ def _nobody_can(s: Scenario, wp: Any) -> str:
             )
     if parts:
         return f"no institution can execute {wp.id}: nobody has {', '.join(parts)}"
-    near = [i.id for i in s.institutions if not competent(i, wp)]
-    return f"no institution has all of {dict(wp.requires)} at once (each of {', '.join(near[:5])} lacks one)"
+    wanted = " and ".join(f"{c} ≥ {lvl}" for c, lvl in wp.requires.items())
+    lacks = [
+        f"{i.id} lacks {', '.join(f'{c} ≥ {lvl}' for c, lvl in wp.requires.items() if i.competencies.get(c, 0) < lvl)}"
+        for i in s.institutions
+        if not competent(i, wp)
+    ]
+    more = "; …" if len(lacks) > 5 else ""
+    return f"no institution can execute {wp.id}: nobody has {wanted} at once ({'; '.join(lacks[:5])}{more})"

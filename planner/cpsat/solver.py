@@ -137,21 +137,20 @@ def solve(
         else:
             b.model.minimize(weighted(terms, dict(objective.weights)))
             scale, sign = 1, 1
-        elapsed = time.perf_counter() - started
-        budget = (
-            (settings.time_limit_s / len(stage_names))
-            if settings.reproducible
-            else ((settings.time_limit_s - elapsed) / (len(stage_names) - k))
-        )
         stage_solver = cp_model.CpSolver()
-        _parameters(stage_solver, settings, budget)
+        _parameters(stage_solver, settings, _budget(settings, started, k, len(stage_names)))
         t0 = time.perf_counter()
-        code = stage_solver.solve(b.model, _Watcher(k, len(stage_names), name, scale, sign, started, on_progress, stop))
+        watcher = _Watcher(k, len(stage_names), name, scale, sign, started, on_progress, stop)
+        code = stage_solver.solve(b.model, watcher)
+        left = settings.time_limit_s - (time.perf_counter() - started)
+        if k == 0 and code == cp_model.UNKNOWN and left > 0.05 and not settings.reproducible and not _stopped(stop):
+            # No plan yet: the first stage may use all the time left rather than give up at its share.
+            _parameters(stage_solver, settings, left)
+            code = stage_solver.solve(b.model, watcher)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if k == 0:
                 status = Status.infeasible if code == cp_model.INFEASIBLE else Status.unknown
                 stages.append(Stage(term=name, status=status, wall_time_s=_wall(settings, t0)))
-                break
             break  # a later stage found nothing better in time: keep the previous stage's plan
         solver = stage_solver
         value = sign * stage_solver.objective_value / scale
@@ -215,6 +214,17 @@ def solve(
         left_out=left_out(scenario, chosen),
         **common,
     )
+
+
+def _budget(settings: SolverSettings, started: float, stage: int, stages: int) -> float:
+    """Seconds for a stage: an equal share of what is left (of the deterministic limit when reproducible)."""
+    if settings.reproducible:
+        return settings.time_limit_s / stages
+    return (settings.time_limit_s - (time.perf_counter() - started)) / (stages - stage)
+
+
+def _stopped(stop: threading.Event | None) -> bool:
+    return stop is not None and stop.is_set()
 
 
 def _natural(solver: cp_model.CpSolver, te: TermExpr) -> float:

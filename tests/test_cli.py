@@ -1,0 +1,261 @@
+"""The `planner` command line: exit codes, output files and messages, as scripts rely on them.
+
+Most tests call the Typer app in-process (CliRunner); one runs the installed `planner` script.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from planner.cli import ExitCode, app
+from planner.plan import Status, read_plan
+from planner.yamlio import dump_yaml_text
+from tests.conftest import DATA, SCENARIOS, TINY, merge, wps
+
+MINIMAL = SCENARIOS / "minimal.yaml"
+COMMANDS = [["validate"], ["solve"], ["check"], ["explain"], ["schema"], ["import", "psplib"]]
+
+
+def planner(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args], prog_name="planner")
+
+
+def write_scenario(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(dump_yaml_text(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def infeasible(tmp_path: Path) -> Path:
+    """Valid, but W2 cannot follow W1 and still meet the shared deadline."""
+    changes = {
+        "work_packages": wps({"id": "W1", "deadline": "2025-03"}, {"id": "W2", "after": ["W1"], "deadline": "2025-03"})
+    }
+    return write_scenario(tmp_path / "infeasible.yaml", merge(TINY, changes))
+
+
+@pytest.fixture(scope="module")
+def minimal_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plan of scenarios/minimal.yaml, solved once for the tests that read or corrupt it."""
+    path = tmp_path_factory.mktemp("plan") / "plan.json"
+    result = planner("solve", MINIMAL, "-o", path, "--time-limit", "5")
+    assert result.exit_code == ExitCode.OK, result.output
+    return path
+
+
+# ---------------------------------------------------------------- help
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_help_shows_an_example(command: list[str]) -> None:
+    result = planner(*command, "--help")
+    assert result.exit_code == 0
+    assert "Example:" in result.output
+    assert f"planner {' '.join(command)}" in result.output
+
+
+# ---------------------------------------------------------------- validate
+
+
+def test_installed_entry_point_validates(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("planner")
+    ok = subprocess.run([script, "validate", MINIMAL], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == ExitCode.OK, ok.stderr
+    assert "valid — 4 work packages in 1 program," in ok.stdout
+
+    lines = MINIMAL.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = next(i for i, line in enumerate(lines) if "effort_pm: 24" in line)  # U-01's effort
+    lines[n] = lines[n].replace("effort_pm: 24", "effort_pm: lots")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("".join(lines), encoding="utf-8")
+    bad = subprocess.run([script, "validate", broken], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == ExitCode.INVALID_INPUT
+    assert f"{broken}:{n + 1}: work_packages[0].effort_pm: expected a number (got 'lots')" in bad.stderr
+    assert "1 problem; nothing was solved" in bad.stderr
+    assert "Traceback" not in bad.stdout + bad.stderr
+
+
+def test_validate_valid_file() -> None:
+    result = planner("validate", MINIMAL)
+    assert result.exit_code == ExitCode.OK
+    assert result.stderr == ""
+
+
+def test_validate_lists_every_problem_on_stderr(tmp_path: Path) -> None:
+    data = merge(TINY, {"work_packages": wps({"id": "W1", "program": "q"}, {"id": "W2", "after": ["W9"]})})
+    path = write_scenario(tmp_path / "bad.yaml", data)
+    result = planner("validate", path)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert result.stdout == ""
+    assert "work_packages[0].program: unknown program 'q' (known: p)" in result.stderr
+    assert "work_packages[1].after[0]: unknown work package or overlap group 'W9'" in result.stderr
+    assert "2 problems; nothing was solved" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_validate_missing_file() -> None:
+    result = planner("validate", "no-such-file.yaml")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "no-such-file.yaml: file not found" in result.stderr
+
+
+# ---------------------------------------------------------------- solve
+
+
+def test_solve_writes_a_json_plan_with_the_contract_fields(minimal_plan: Path) -> None:
+    plan = json.loads(minimal_plan.read_text(encoding="utf-8"))
+    assert plan["status"] in {"optimal", "feasible", "infeasible", "unknown"}
+    assert plan["status"] in {"optimal", "feasible"}
+    assert isinstance(plan["objective"], dict) and plan["objective"]
+    assert all(isinstance(k, str) and isinstance(v, int | float) for k, v in plan["objective"].items())
+    assert isinstance(plan["bound"], int | float)
+    assert isinstance(plan["gap"], int | float) and 0 <= plan["gap"] <= 1
+    assert {a["work_package"] for a in plan["assignments"]} == {"U-01", "U-02", "U-03", "U-04"}
+    for a in plan["assignments"]:
+        assert isinstance(a["option"], str)
+        assert isinstance(a["institution"], str)
+        assert isinstance(a["start"], int) and isinstance(a["end"], int) and 0 <= a["start"] < a["end"]
+
+
+def test_solve_writes_yaml(tmp_path: Path) -> None:
+    out = tmp_path / "plan.yaml"
+    result = planner("solve", MINIMAL, "-o", out, "--time-limit", "5")
+    assert result.exit_code == ExitCode.OK, result.output
+    plan = read_plan(out)
+    assert plan.status in (Status.optimal, Status.feasible)
+    assert len(plan.assignments) == 4
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("plan.csv", "plan.csv: the plan file must end in .json, .yaml or .yml"),
+        ("missing/plan.json", "missing/plan.json: folder {tmp}/missing does not exist"),
+    ],
+)
+def test_solve_rejects_an_unusable_output(tmp_path: Path, output: str, message: str) -> None:
+    result = planner("solve", MINIMAL, "-o", tmp_path / output)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert message.format(tmp=tmp_path) in result.stderr
+    assert not (tmp_path / output).exists()
+
+
+def test_solve_infeasible_exits_3_with_the_reason(infeasible: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    result = planner("solve", infeasible, "-o", out, "--time-limit", "5")
+    assert result.exit_code == ExitCode.INFEASIBLE
+    assert "infeasible" in result.stdout
+    assert "W2 cannot meet its deadline 2025-03" in result.stdout
+    assert read_plan(out).status is Status.infeasible
+
+
+def test_solve_without_a_plan_in_time_exits_4(tmp_path: Path) -> None:
+    # 150 chained work packages with duration ranges on two busy institutions: feasible, but CP-SAT
+    # needs seconds to find a first plan, and proving infeasibility is impossible.
+    items = [
+        {
+            "id": f"W{i:03d}",
+            "duration": {"min": 2, "max": 12},
+            "effort_pm": 3 + i % 3,
+            "after": [f"W{i - 1:03d}"] if i % 4 else [],
+        }
+        for i in range(150)
+    ]
+    busy = [merge(inst, {"capacity_pm": 4}) for inst in TINY["institutions"]]
+    data = merge(
+        TINY, {"time": {"start": "2025-01", "periods": 120}, "institutions": busy, "work_packages": wps(*items)}
+    )
+    out = tmp_path / "plan.json"
+    result = planner("solve", write_scenario(tmp_path / "big.yaml", data), "-o", out, "--time-limit", "0.01")
+    assert result.exit_code == ExitCode.NO_PLAN_IN_TIME, result.output
+    assert "no plan found within 0.01 s" in result.stdout
+    assert read_plan(out).status is Status.unknown
+
+
+def test_reproducible_solves_give_identical_bytes(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    for out in (first, second):
+        result = planner("solve", MINIMAL, "-o", out, "--time-limit", "5", "--reproducible")
+        assert result.exit_code == ExitCode.OK, result.output
+    assert first.read_bytes() == second.read_bytes()
+
+
+# ---------------------------------------------------------------- check
+
+
+def test_check_good_plan_prints_the_recomputed_objective(minimal_plan: Path) -> None:
+    plan = json.loads(minimal_plan.read_text(encoding="utf-8"))
+    result = planner("check", MINIMAL, minimal_plan)
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "recomputed" in result.stdout
+    cost_row = next(line.split() for line in result.stdout.splitlines() if line.split()[:1] == ["cost"])
+    assert cost_row[1] == f"{plan['objective']['cost']:,.6g}"
+    assert "satisfies every rule" in result.stdout
+
+
+def test_check_corrupted_plan_names_the_rule(minimal_plan: Path, tmp_path: Path) -> None:
+    plan = json.loads(minimal_plan.read_text(encoding="utf-8"))
+    u03 = next(a for a in plan["assignments"] if a["work_package"] == "U-03")  # after U-01 and U-02
+    u03["end"] -= u03["start"]
+    u03["start"] = 0
+    corrupted = tmp_path / "corrupted.json"
+    corrupted.write_text(json.dumps(plan), encoding="utf-8")
+    result = planner("check", MINIMAL, corrupted)
+    assert result.exit_code == ExitCode.VIOLATIONS
+    assert "precedence: U-03 starts 2025-01, but U-01 finishes" in result.stdout
+    assert "violation" in result.stdout
+
+
+def test_check_rejects_a_file_that_is_not_a_plan() -> None:
+    result = planner("check", MINIMAL, MINIMAL)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert f"{MINIMAL}: not a plan file" in result.stderr
+    assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------- schema, import, explain
+
+
+def test_schema_is_json_with_a_title() -> None:
+    result = planner("schema")
+    assert result.exit_code == ExitCode.OK
+    schema = json.loads(result.stdout)
+    assert schema["title"]
+    assert "work_packages" in schema["properties"]
+
+
+def test_import_psplib_then_solve_and_check(tmp_path: Path) -> None:
+    scenario, plan = tmp_path / "x.yaml", tmp_path / "x.json"
+    assert planner("import", "psplib", DATA / "j301_1.sm", "-o", scenario).exit_code == ExitCode.OK
+    solved = planner("solve", scenario, "-o", plan, "--time-limit", "10")
+    assert solved.exit_code == ExitCode.OK, solved.output
+    assert read_plan(plan).objective["makespan"] == 43  # the known optimum of j301_1
+    assert planner("check", scenario, plan).exit_code == ExitCode.OK
+
+
+def test_import_psplib_of_garbage_exits_2(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.sm"
+    garbage.write_text("this is not a project file\n", encoding="utf-8")
+    result = planner("import", "psplib", garbage, "-o", tmp_path / "x.yaml")
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert f"{garbage}: not a PSPLIB/MMLIB project file" in result.stderr
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_explain_infeasible_exits_3(infeasible: Path) -> None:
+    result = planner("explain", infeasible, "--time-limit", "5")
+    assert result.exit_code == ExitCode.INFEASIBLE
+    assert "W2 cannot meet its deadline 2025-03: the chain W1 → W2 needs at least 4 periods" in result.stdout
+
+
+def test_explain_feasible_exits_0() -> None:
+    result = planner("explain", MINIMAL, "--time-limit", "5")
+    assert result.exit_code == ExitCode.OK
+    assert "has a plan" in result.stdout
