@@ -139,16 +139,28 @@ def _money(amount: float, currency: str | None) -> str:
     return f"{amount:,.0f} {currency}" if currency else f"{amount:,.0f}"
 
 
+Amount = Callable[[Mode, bool], LinearExpr]
+"""Money of a chosen mode, rounded up (True) or down (False)."""
+
+
 def _share_bounds(
-    b: Builder, key: str, text: str, part: LinearExpr, whole: LinearExpr, low: float, high: float
+    b: Builder, key: str, text: str, part: list[Mode], rest: list[Mode], amount: Amount, low: float, high: float
 ) -> None:
-    """low ≤ part / whole ≤ high, in integers (bounds rounded inwards)."""
+    """low ≤ part / (part + rest) ≤ high, as (1 − low)·part ≥ low·rest and (1 − high)·part ≤ high·rest.
+
+    Each side is rounded the safe way (the part down and the rest up for the lower bound, and the
+    reverse for the upper one), so rounding can only make the model stricter than the checker.
+    """
     guard = b.guard(key, text)
     lo, hi = scaling.use(low, scaling.SHARE), scaling.available(high, scaling.SHARE)
+
+    def total(mds: list[Mode], up: bool) -> LinearExpr:
+        return sum(amount(md, up) for md in mds)
+
     if lo > 0:
-        b.model.add(scaling.SHARE * part >= lo * whole).only_enforce_if(guard)
+        b.model.add((scaling.SHARE - lo) * total(part, False) >= lo * total(rest, True)).only_enforce_if(guard)
     if hi < scaling.SHARE:
-        b.model.add(scaling.SHARE * part <= hi * whole).only_enforce_if(guard)
+        b.model.add((scaling.SHARE - hi) * total(part, True) <= hi * total(rest, False)).only_enforce_if(guard)
 
 
 def _funding(b: Builder) -> None:
@@ -159,28 +171,25 @@ def _funding(b: Builder) -> None:
         if not payers or (f.total is None and not f.cap_per_year and not f.shares):
             continue
 
-        def total(mds: list[Mode], fid: str = f.id, cur: str | None = cur) -> LinearExpr:
-            return sum(
-                b.amount_total(md, b.paid_by(md, fid), b.source_currency(md, fid), cur, scaling.MONEY) for md in mds
-            )
+        def paid(md: Mode, up: bool, fid: str = f.id, cur: str | None = cur) -> LinearExpr:
+            return b.amount_total(md, b.paid_by(md, fid), b.source_currency(md, fid), cur, up)
 
-        spent = total(payers)
         if f.total is not None:
             guard = b.guard(f"funder_total:{f.id}", f"{f.id} can pay at most {_money(f.total, cur)} in total")
+            spent = sum(paid(md, True) for md in payers)
             b.model.add(spent <= scaling.available(f.total, scaling.MONEY)).only_enforce_if(guard)
         for year, cap in f.cap_per_year.items():
             in_year = sum(
-                b.amount_in_year(md, b.paid_by(md, f.id), b.source_currency(md, f.id), cur, year, scaling.MONEY)
-                for md in payers
+                b.amount_in_year(md, b.paid_by(md, f.id), b.source_currency(md, f.id), cur, year) for md in payers
             )
             guard = b.guard(f"funder_year:{f.id}:{year}", f"{f.id} can pay at most {_money(cap, cur)} in {year}")
             b.model.add(in_year <= scaling.available(cap, scaling.MONEY)).only_enforce_if(guard)
         for country, share in f.shares.items():
-            part = total([md for md in payers if b.country_of(md) == country])
+            part = [md for md in payers if b.country_of(md) == country]
+            rest = [md for md in payers if b.country_of(md) != country]
             text = f"{f.id} pays {country} {share:.0%} ± {f.tolerance:.0%} of its money"
-            _share_bounds(
-                b, f"funder_share:{f.id}:{country}", text, part, spent, share - f.tolerance, share + f.tolerance
-            )
+            key = f"funder_share:{f.id}:{country}"
+            _share_bounds(b, key, text, part, rest, paid, share - f.tolerance, share + f.tolerance)
 
 
 def _program_shares(b: Builder) -> None:
@@ -189,23 +198,20 @@ def _program_shares(b: Builder) -> None:
         if not prog.country_shares and prog.max_institution_share is None:
             continue
         mds = [md for md in b.modes if b.wps[md.wp].wp.program == prog.id and md.option.cost > 0]
-
-        def cost(sel: list[Mode]) -> LinearExpr:
-            return sum(b.cost_reporting(md) * md.x for md in sel)
-
-        whole = cost(mds)
         tol = prog.share_tolerance
         for country, share in prog.country_shares.items():
-            part = cost([md for md in mds if b.country_of(md) == country])
+            part = [md for md in mds if b.country_of(md) == country]
+            rest = [md for md in mds if b.country_of(md) != country]
             text = f"program {prog.id} gives {country} {share:.0%} ± {tol:.0%} of its cost"
-            _share_bounds(b, f"program_share:{prog.id}:{country}", text, part, whole, share - tol, share + tol)
+            key = f"program_share:{prog.id}:{country}"
+            _share_bounds(b, key, text, part, rest, b.cost_share, share - tol, share + tol)
         if prog.max_institution_share is not None:
-            for inst in {md.institution for md in mds if md.institution}:
-                part = cost([md for md in mds if md.institution == inst])
+            for inst in sorted({md.institution for md in mds if md.institution}):
+                part = [md for md in mds if md.institution == inst]
+                rest = [md for md in mds if md.institution != inst]
                 text = f"{inst} may take at most {prog.max_institution_share:.0%} of program {prog.id}'s cost"
-                _share_bounds(
-                    b, f"institution_share:{prog.id}:{inst}", text, part, whole, 0.0, prog.max_institution_share
-                )
+                key = f"institution_share:{prog.id}:{inst}"
+                _share_bounds(b, key, text, part, rest, b.cost_share, 0.0, prog.max_institution_share)
 
 
 FAMILIES: list[Callable[[Builder], None]] = [

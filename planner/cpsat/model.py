@@ -237,22 +237,33 @@ class Builder:
     def years_of(self, md: Mode) -> list[int]:
         """Years a mode can touch."""
         v = self.wps[md.wp]
-        return sorted({self.cal.year_of(p) for p in range(v.earliest, max(v.earliest + 1, v.latest_end))})
+        last = self.cal.horizon - 1  # a zero-duration run may start at the window's very end
+        return sorted({self.cal.year_of(min(p, last)) for p in range(v.earliest, v.latest_end + 1)})
 
     def amount_in_year(
-        self, md: Mode, amount: float, source: str | None, target: str | None, year: int, scale: int
+        self, md: Mode, amount: float, source: str | None, target: str | None, year: int, up: bool = True
     ) -> LinearExpr:
-        """Scaled money a chosen mode spends in `year`: `amount` in `source` currency, spread evenly, in `target`."""
-        per_period = amount / max(1, md.duration)
-        coef = scaling.use(self.money.convert(per_period, source, target, year), scale)
+        """Money (in hundredths) a chosen mode spends in `year`: `amount` in `source` spread evenly, in `target`.
+
+        Rounded up for what is spent against a limit, down where less is the unsafe side (`up=False`).
+        """
+        per_period = self.money.convert(amount / max(1, md.duration), source, target, year)
+        coef = scaling.use(per_period, scaling.MONEY) if up else scaling.available(per_period, scaling.MONEY)
         return coef * self.mode_in_year(md, year) if coef else 0
 
-    def amount_total(self, md: Mode, amount: float, source: str | None, target: str | None, scale: int) -> LinearExpr:
-        """Scaled money a chosen mode spends over its whole run, converted year by year when rates vary."""
+    def amount_total(
+        self, md: Mode, amount: float, source: str | None, target: str | None, up: bool = True
+    ) -> LinearExpr:
+        """Money (in hundredths) a chosen mode spends over its run, converted year by year when rates vary."""
         if not self.money.varies(source, target):
-            any_year = self.cal.years[0]
-            return scaling.use(self.money.convert(amount, source, target, any_year), scale) * md.x
-        return sum(self.amount_in_year(md, amount, source, target, y, scale) for y in self.years_of(md))
+            total = self.money.convert(amount, source, target, self.cal.years[0])
+            return (scaling.use(total, scaling.MONEY) if up else scaling.available(total, scaling.MONEY)) * md.x
+        return sum(self.amount_in_year(md, amount, source, target, y, up) for y in self.years_of(md))
+
+    def cost_share(self, md: Mode, up: bool) -> LinearExpr:
+        """A mode's cost in hundredths of the reporting currency at planning rates, for share rules."""
+        cost = self.money.to_reporting(md.option.cost, md.option.currency)
+        return (scaling.use(cost, scaling.MONEY) if up else scaling.available(cost, scaling.MONEY)) * md.x
 
     def cost_reporting(self, md: Mode) -> int:
         """A mode's cost in whole units of the reporting currency at planning rates."""

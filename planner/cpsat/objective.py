@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from planner import scaling
-from planner.cpsat.model import Builder, LinearExpr
+from planner.cpsat.model import Builder, LinearExpr, WpVars
 from planner.scenario import Term
 
 
@@ -43,26 +43,42 @@ def _value(b: Builder) -> TermExpr:
     )
 
 
-def _late(b: Builder, name: str, finish: LinearExpr, due: str, present: list[cp_model.IntVar]) -> cp_model.IntVar:
+def _end_if_done(b: Builder, v: WpVars) -> LinearExpr:
+    """The work package's end if it is done, else 0."""
+    if v.wp.mandatory:
+        return v.end
+    e = b.model.new_int_var(0, v.latest_end, f"end_if_done[{v.wp.id}]")
+    b.model.add(e == v.end).only_enforce_if(v.present)
+    b.model.add(e == 0).only_enforce_if(~v.present)
+    return e
+
+
+def _late(b: Builder, name: str, finish: LinearExpr, due: str, done: cp_model.IntVar) -> cp_model.IntVar:
+    """max(0, finish − end of the due month) if `done`, else 0 — exactly."""
     limit = b.cal.period_of(due) + 1
-    late = b.model.new_int_var(0, b.cal.horizon, f"late[{name}]")
-    b.model.add(late >= finish - limit).only_enforce_if(present)
+    top = max(0, b.cal.horizon - limit)
+    over = b.model.new_int_var(min(0, -limit), top, f"over[{name}]")
+    b.model.add(over == finish - limit).only_enforce_if(done)
+    b.model.add(over == 0).only_enforce_if(~done)
+    late = b.model.new_int_var(0, top, f"late[{name}]")
+    b.model.add_max_equality(late, [0, over])
     return late
 
 
 def _lateness(b: Builder) -> TermExpr:
-    """Periods late against soft due dates of work packages and programs."""
+    """Periods late against soft due dates of work packages and programs (only for work that is done)."""
     parts: list[LinearExpr] = []
-    for v in b.wps.values():
+    for w, v in b.wps.items():
         if v.wp.due:
-            parts.append(_late(b, v.wp.id, v.end, v.wp.due, [v.present]))
+            parts.append(_late(b, w, v.end, v.wp.due, v.present))
     for prog in b.s.programs:
         members = [v for v in b.wps.values() if v.wp.program == prog.id]
         if prog.due and members:
             finish = b.model.new_int_var(0, b.cal.horizon, f"finish[{prog.id}]")
-            for v in members:
-                b.model.add(finish >= v.end).only_enforce_if(v.present)
-            parts.append(_late(b, prog.id, finish, prog.due, []))
+            b.model.add_max_equality(finish, [_end_if_done(b, v) for v in members])
+            any_done = b.model.new_bool_var(f"any_done[{prog.id}]")
+            b.model.add_max_equality(any_done, [v.present for v in members])
+            parts.append(_late(b, prog.id, finish, prog.due, any_done))
     return TermExpr(sum(parts))
 
 
@@ -74,22 +90,18 @@ def _cost(b: Builder) -> TermExpr:
 def _makespan(b: Builder) -> TermExpr:
     """Period in which the last work package ends."""
     mk = b.model.new_int_var(0, b.cal.horizon, "makespan")
-    for v in b.wps.values():
-        if v.wp.mandatory:
-            b.model.add(mk >= v.end)
-        else:
-            b.model.add(mk >= v.end).only_enforce_if(v.present)
+    b.model.add_max_equality(mk, [0, *(_end_if_done(b, v) for v in b.wps.values())])
     return TermExpr(mk)
 
 
 def _balance(b: Builder) -> TermExpr:
     """Largest effort given to one institution (person-months)."""
     top = b.model.new_int_var(0, scaling.use(sum(md.option.effort_pm for md in b.modes), scaling.RESOURCE), "balance")
-    for inst in b.s.institutions:
-        load = sum(
-            scaling.nearest(md.option.effort_pm, scaling.RESOURCE) * md.x for md in b.modes if md.institution == inst.id
-        )
-        b.model.add(top >= load)
+    loads = [
+        sum(scaling.nearest(md.option.effort_pm, scaling.RESOURCE) * md.x for md in b.modes if md.institution == i.id)
+        for i in b.s.institutions
+    ]
+    b.model.add_max_equality(top, [0, *loads])
     return TermExpr(top, scaling.RESOURCE)
 
 
@@ -112,7 +124,7 @@ def _collaboration(b: Builder) -> TermExpr:
         for country in b.s.countries:
             mds = [md.x for md in b.modes if b.wps[md.wp].wp.program == prog.id and b.country_of(md) == country.id]
             has = b.model.new_bool_var(f"has[{prog.id},{country.id}]")
-            b.model.add(has <= sum(mds))
+            b.model.add_max_equality(has, [0, *mds])  # exactly: some work of the program in that country
             missing.append(1 - has)
     return TermExpr(sum(missing))
 
