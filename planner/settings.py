@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class SolverSettings(BaseModel):
@@ -26,6 +26,17 @@ class SolverSettings(BaseModel):
     parameters: dict[str, Any] = Field(
         default_factory=dict, description="Raw CP-SAT parameters passed through, e.g. {'linearization_level': 2}."
     )
+
+    @field_validator("parameters")
+    @classmethod
+    def _known(cls, value: dict[str, Any]) -> dict[str, Any]:
+        from ortools.sat.python import cp_model
+
+        probe = cp_model.CpSolver().parameters
+        unknown = [k for k in value if not hasattr(probe, k)]
+        if unknown:
+            raise ValueError(f"unknown CP-SAT parameter(s): {', '.join(unknown)} (see OR-Tools' sat_parameters.proto)")
+        return value
 
 
 PRESETS: dict[str, SolverSettings] = {

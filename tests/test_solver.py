@@ -288,3 +288,18 @@ def test_reproducible_mode_gives_identical_bytes(tmp_path: Any) -> None:
     write_plan(solve(s, settings), first)
     write_plan(solve(s, settings), second)
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_raw_cp_sat_parameters_pass_through_including_lists() -> None:
+    settings = SolverSettings(
+        time_limit_s=5, workers=2, parameters={"subsolvers": ["default_lp", "max_lp"], "linearization_level": 2}
+    )
+    assert solved(scenario()).found
+    assert solve(scenario(), settings).status is Status.optimal
+
+
+def test_unknown_cp_sat_parameter_is_a_clear_error() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="unknown CP-SAT parameter"):
+        SolverSettings(parameters={"num_wrokers": 3})

@@ -78,6 +78,12 @@ def _cumulative(b: Builder, key: str, text: str, modes: Sequence[tuple[Mode, int
             intervals.append(b.model.new_fixed_size_interval_var(p, q - p, f"reserved[{key},{p}]"))
             demands.append(top - capacity[p])
         p = q
+    if b.makespan is not None and top == min(capacity):
+        # Nothing runs after the makespan: an interval [makespan, horizon) taking the whole capacity lets
+        # the cumulative's energy reasoning raise the makespan's lower bound (as OR-Tools' rcpsp_sat does).
+        horizon = b.cal.horizon
+        intervals.append(b.model.new_interval_var(b.makespan, horizon - b.makespan, horizon, f"after_makespan[{key}]"))
+        demands.append(top)
     guard = b.guard(key, text)
     if guard:
         cap = b.model.new_int_var(top, top + sum(demands), f"cap[{key}]")

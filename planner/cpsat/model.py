@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from planner import scaling
 from planner.calendar import Calendar, Money
 from planner.options import Catalogue, Option, eligible_funders
-from planner.scenario import Scenario, WorkPackage
+from planner.scenario import Scenario, Term, WorkPackage
 
 LinearExpr: TypeAlias = cp_model.LinearExpr | cp_model.IntVar | int
 
@@ -73,6 +73,9 @@ class Builder:
         self.programs = {p.id: p for p in scenario.programs}
         self.groups = {g.id: g for g in scenario.overlap_groups}
         self.wps: dict[str, WpVars] = {}
+        self.makespan: cp_model.IntVar | None = None
+        if Term.makespan in scenario.objective.priorities:
+            self.makespan = self.model.new_int_var(0, self.cal.horizon, "makespan")
         self._overlap: dict[tuple[str, int], LinearExpr] = {}
         self._tied: set[tuple[str, str]] = set()
         self._in_year: dict[tuple[int, int], LinearExpr] = {}

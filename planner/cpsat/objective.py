@@ -89,7 +89,7 @@ def _cost(b: Builder) -> TermExpr:
 
 def _makespan(b: Builder) -> TermExpr:
     """Period in which the last work package ends."""
-    mk = b.model.new_int_var(0, b.cal.horizon, "makespan")
+    mk = b.makespan if b.makespan is not None else b.model.new_int_var(0, b.cal.horizon, "makespan")
     b.model.add_max_equality(mk, [0, *(_end_if_done(b, v) for v in b.wps.values())])
     return TermExpr(mk)
 

@@ -93,7 +93,12 @@ def _parameters(solver: cp_model.CpSolver, settings: SolverSettings, seconds: fl
     else:
         p.max_time_in_seconds = max(0.05, seconds)
     for key, value in settings.parameters.items():
-        setattr(p, key, value)
+        if isinstance(value, list):  # repeated fields, e.g. subsolvers
+            field = getattr(p, key)
+            field.clear()
+            field.extend(value)
+        else:
+            setattr(p, key, value)
 
 
 def _value(solver: cp_model.CpSolver, expr: LinearExpr) -> float:
