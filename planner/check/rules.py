@@ -267,20 +267,23 @@ def _funder_shares(ctx: Context) -> Iterator[Violation]:
         for p in ctx.placed:
             if f.id in p.funding_years:
                 by_country[ctx.country_of(p.institution)] += sum(p.funding_years[f.id].values())
-        total = sum(by_country.values())
-        if total > 0:
-            for c, share in sorted(f.shares.items()):
-                part = by_country.get(c, 0.0)
-                if _outside(part, total, share, f.tolerance):
-                    yield Violation(
-                        "funder_share",
-                        f"{f.id} spends {pct(part / total)} in {c}, target {pct(share)} ± {pct(f.tolerance)}",
-                    )
+        for c, fraction, share in _off_shares(by_country, f.shares, f.tolerance):
+            yield Violation(
+                "funder_share", f"{f.id} spends {pct(fraction)} in {c}, target {pct(share)} ± {pct(f.tolerance)}"
+            )
 
 
-def _outside(part: float, total: float, share: float, tolerance: float) -> bool:
-    """Whether part/total lies outside [share - tolerance, share + tolerance] beyond the checker's tolerance."""
-    return below(part, (share - tolerance) * total) or above(part, (share + tolerance) * total)
+def _off_shares(
+    by_country: dict[str | None, float], shares: dict[str, float], tolerance: float
+) -> Iterator[tuple[str, float, float]]:
+    """(country, its fraction, its target) for each share outside [target − tolerance, target + tolerance]."""
+    total = sum(by_country.values())
+    if total <= 0:
+        return
+    for c, share in sorted(shares.items()):
+        part = by_country.get(c, 0.0)
+        if below(part, (share - tolerance) * total) or above(part, (share + tolerance) * total):
+            yield c, part / total, share
 
 
 def _by_program(ctx: Context) -> dict[str, list[Placed]]:
@@ -300,16 +303,12 @@ def _program_shares(ctx: Context) -> Iterator[Violation]:
         by_country: dict[str | None, float] = defaultdict(float)
         for p in placed.get(prog.id, []):
             by_country[ctx.country_of(p.institution)] += p.cost_reporting
-        total = sum(by_country.values())
-        if total > 0:
-            for c, share in sorted(prog.country_shares.items()):
-                part = by_country.get(c, 0.0)
-                if _outside(part, total, share, prog.share_tolerance):
-                    yield Violation(
-                        "program_share",
-                        f"program {prog.id} spends {pct(part / total)} of its cost in {c}, "
-                        f"target {pct(share)} ± {pct(prog.share_tolerance)}",
-                    )
+        for c, fraction, share in _off_shares(by_country, prog.country_shares, prog.share_tolerance):
+            yield Violation(
+                "program_share",
+                f"program {prog.id} spends {pct(fraction)} of its cost in {c}, "
+                f"target {pct(share)} ± {pct(prog.share_tolerance)}",
+            )
 
 
 def _institution_shares(ctx: Context) -> Iterator[Violation]:
