@@ -183,6 +183,8 @@ def _print_summary(plan: Plan, output: Path) -> None:
         out.print(table)
     if plan.found:
         out.print(f"{len(plan.assignments)} work packages planned, {len(plan.left_out)} left out", highlight=False)
+        for lo in plan.left_out:
+            out.print(f"  left out {lo.work_package}: {lo.reason}", markup=False, highlight=False)
     for line in plan.explanation:
         out.print(line, markup=False, highlight=False)
 
