@@ -303,3 +303,15 @@ def test_unknown_cp_sat_parameter_is_a_clear_error() -> None:
 
     with pytest.raises(ValidationError, match="unknown CP-SAT parameter"):
         SolverSettings(parameters={"num_wrokers": 3})
+
+
+def test_stop_keeps_the_best_plan_so_far_and_does_not_claim_optimality() -> None:
+    import threading
+
+    stop = threading.Event()
+    stop.set()  # stopped before the first stage ends: the first plan found is kept
+    s = scenario(objective={"priorities": ["makespan", "cost", "balance"]})
+    plan = solve(s, FAST, stop=stop)
+    assert plan.found and plan.status is Status.feasible
+    assert check_plan(s, plan) == []
+    assert len(plan.solver.stages) == 1  # type: ignore[union-attr]

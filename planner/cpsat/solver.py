@@ -172,9 +172,8 @@ def solve(
             _hint_everything(b.model, stage_solver)
         else:
             weighted_bound = bound
-        if stop is not None and stop.is_set():
-            status = Status.feasible if status is Status.optimal and code != cp_model.OPTIMAL else status
-            break
+        if _stopped(stop):
+            break  # the remaining stages count as not proven (below)
 
     info = SolverInfo(
         ortools_version=version("ortools"),
