@@ -77,7 +77,8 @@ class Builder:
         if Term.makespan in scenario.objective.priorities:
             self.makespan = self.model.new_int_var(0, self.cal.horizon, "makespan")
         self._overlap: dict[tuple[str, int], LinearExpr] = {}
-        self._tied: set[tuple[str, str]] = set()
+        self._starts_in: dict[tuple[str, int], LinearExpr] = {}
+        self._tied: set[str] = set()
         self._in_year: dict[tuple[int, int], LinearExpr] = {}
         for wp in scenario.work_packages:
             self.wps[wp.id] = self._wp_vars(wp)
@@ -166,21 +167,21 @@ class Builder:
 
     def starts_in_year(self, v: WpVars, year: int) -> LinearExpr:
         """1 if the work package starts in `year` (where a zero-duration run puts its money), else 0."""
-        key = (v.wp.id, -year)
-        if key not in self._overlap:
+        key = (v.wp.id, year)
+        if key not in self._starts_in:
             first, stop = self.cal.year_span(year)
             if year == self.cal.years[-1]:
                 stop += 1  # a zero-duration run at the very end belongs to the last year
             if stop <= v.earliest or first > v.latest_end:
-                self._overlap[key] = 0
+                self._starts_in[key] = 0
             elif first <= v.earliest and v.latest_end < stop:
-                self._overlap[key] = 1
+                self._starts_in[key] = 1
             else:
                 flag = self.model.new_bool_var(f"starts_in[{v.wp.id},{year}]")
                 self.model.add(v.start >= first).only_enforce_if(flag)
                 self.model.add(v.start < stop).only_enforce_if(flag)
-                self._overlap[key] = flag
-        return self._overlap[key]
+                self._starts_in[key] = flag
+        return self._starts_in[key]
 
     def mode_in_year(self, md: Mode, year: int) -> LinearExpr:
         """Periods of a mode in `year` if the mode is chosen, else 0 (for zero-duration modes: 1 in the start year)."""
@@ -231,9 +232,9 @@ class Builder:
 
     def _tie_start_year(self, v: WpVars) -> None:
         """Exactly one year holds the start (so zero-duration money cannot vanish)."""
-        if ("tied", v.wp.id) in self._tied:
+        if v.wp.id in self._tied:
             return
-        self._tied.add(("tied", v.wp.id))
+        self._tied.add(v.wp.id)
         flags = [self.starts_in_year(v, y) for y in self.cal.years]
         self.model.add(sum(flags) == 1)
 
