@@ -12,7 +12,7 @@ import time
 
 from planner.calendar import Calendar
 from planner.options import Catalogue, Option, eligible_funders
-from planner.scenario import DependencyType, Scenario
+from planner.scenario import DependencyType, Scenario, WorkPackage
 from planner.settings import SolverSettings
 
 MAX_LINES = 12
@@ -180,9 +180,43 @@ def conflict_reasons(scenario: Scenario, settings: SolverSettings, probe_s: floa
             core = smaller
     budgets = [b.rules[i].key.split(":", 1)[1] for i in core if b.rules[i].key.startswith("funder_total:")]
     tradeoff = budget_tradeoff(scenario, budgets) if len(budgets) == len(core) and len(budgets) > 1 else None
-    lines = [b.rules[i].text for i in core[:MAX_LINES]]
+    lines = [b.rules[i].text + _capacity_detail(scenario, b.rules[i].key) for i in core[:MAX_LINES]]
     head = "no plan satisfies all of these rules together:" if len(lines) > 1 else "no plan satisfies this rule:"
     return [head, *[f"- {line}" for line in lines], *([tradeoff] if tradeoff else [])]
+
+
+def _capacity_detail(scenario: Scenario, key: str) -> str:
+    """For an institution's capacity rule: the forced work only it can do, and what that needs against what it has."""
+    if not key.startswith("capacity:"):
+        return ""
+    inst_id = key.split(":", 1)[1]
+    inst = next(i for i in scenario.institutions if i.id == inst_id)
+    cal, cat = Calendar(scenario.time), Catalogue(scenario)
+    wps = {w.id: w for w in scenario.work_packages}
+    only_here = [
+        w
+        for w in sorted(forced(scenario), key=list(wps).index)
+        if cat.by_wp[w] and all(o.institution == inst_id for o in cat.by_wp[w])
+    ]
+    if not only_here:
+        return ""
+    need = sum(min(o.effort_pm for o in cat.by_wp[w]) for w in only_here)
+    windows = [_window(cal, wps[w]) for w in only_here]
+    first, last = min(a for a, _ in windows), max(z for _, z in windows)
+    has = sum(inst.capacity_pm_by_year.get(cal.year_of(p), inst.capacity_pm) for p in range(first, last))
+    names = ", ".join(only_here[:6]) + (", …" if len(only_here) > 6 else "")
+    verb = "needs" if len(only_here) == 1 else "need"
+    return (
+        f": only {inst_id} can do {names}, which {verb} at least {need:g} PM between {cal.start_month(first)} and "
+        f"{cal.last_month(last)}; {inst_id} has {has:g} PM in that time"
+    )
+
+
+def _window(cal: Calendar, wp: WorkPackage) -> tuple[int, int]:
+    """(earliest start, latest end) of a work package from its earliest start, deadline and the horizon."""
+    first = max(0, cal.period_of(wp.earliest_start)) if wp.earliest_start else 0
+    last = min(cal.horizon, cal.period_of(wp.deadline) + 1) if wp.deadline else cal.horizon
+    return first, last
 
 
 def budget_tradeoff(scenario: Scenario, budgets: list[str]) -> str | None:

@@ -315,3 +315,14 @@ def test_stop_keeps_the_best_plan_so_far_and_does_not_claim_optimality() -> None
     assert plan.found and plan.status is Status.feasible
     assert check_plan(s, plan) == []
     assert len(plan.solver.stages) == 1  # type: ignore[union-attr]
+
+
+def test_capacity_explanation_names_the_work_and_the_numbers() -> None:
+    heavy = {"effort_pm": 24, "duration": 12, "requires": {"c1": 4}}
+    plan = solve(scenario(work_packages=wps({"id": "W1", **heavy}, {"id": "W2", **heavy})), FAST)
+    assert plan.status is Status.infeasible
+    assert plan.explanation == [
+        "no plan satisfies this rule:",
+        "- capacity of b (2 PM per period): only b can do W1, W2, which need at least 48 PM between 2025-01 and "
+        "2025-12; b has 24 PM in that time",
+    ]
