@@ -326,3 +326,27 @@ def test_capacity_explanation_names_the_work_and_the_numbers() -> None:
         "- capacity of b (2 PM per period): only b can do W1, W2, which need at least 48 PM between 2025-01 and "
         "2025-12; b has 24 PM in that time",
     ]
+
+
+def test_first_plan_heuristic_respects_precedence_and_capacity() -> None:
+    from planner.cpsat.constraints import add_rules
+    from planner.cpsat.heuristic import first_plan
+    from planner.cpsat.model import Builder
+
+    s = scenario(
+        work_packages=wps(
+            {"id": "W1", "duration": 6},
+            {"id": "W2", "after": [{"id": "W1", "type": "SS", "lag": 1}]},
+            {"id": "W3", "after": ["W2"], "effort_pm": 8, "duration": 4},
+        ),
+        objective={"priorities": ["makespan"]},
+    )
+    b = Builder(s)
+    add_rules(b)
+    placed = first_plan(b)
+    assert placed is not None
+    starts = {w: st for w, (_, st) in placed.items()}
+    ends = {w: st + md.duration for w, (md, st) in placed.items()}
+    assert starts["W2"] >= starts["W1"] + 1 and starts["W3"] >= ends["W2"]
+    plan = solved(s)  # the hinted solve still proves the optimum
+    assert plan.status is Status.optimal

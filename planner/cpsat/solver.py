@@ -13,6 +13,7 @@ from ortools.sat.python import cp_model
 
 from planner.assemble import Decision, assignments, left_out
 from planner.cpsat.constraints import add_rules
+from planner.cpsat.heuristic import add_hint
 from planner.cpsat.model import Builder, LinearExpr
 from planner.cpsat.objective import TermExpr, build_terms, weighted
 from planner.plan import Plan, SolverInfo, Stage, Status
@@ -123,6 +124,8 @@ def solve(
     started = time.perf_counter()
     b = Builder(scenario)
     add_rules(b)
+    if b.makespan is not None:
+        add_hint(b)  # a first plan, so the makespan interval's bound work does not delay the first solution
     objective = scenario.objective
     terms = build_terms(b, list(objective.priorities))
     lexicographic = objective.mode == "lexicographic"
