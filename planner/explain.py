@@ -98,15 +98,14 @@ def chain_reasons(scenario: Scenario) -> list[str]:
 
 def _cheapest(scenario: Scenario, cat: Catalogue, funder: str) -> tuple[float, list[str]]:
     """Least a funder must pay for the forced work (first-year rates), and the work packages that cost it."""
-    from planner.calendar import Money
-
-    money = Money(scenario)
+    money = cat.money
     year = Calendar(scenario.time).years[0]
     programs = {p.id: p for p in scenario.programs}
     insts = {i.id: i for i in scenario.institutions}
+    must = forced(scenario)
     total, who = 0.0, []
     for wp in scenario.work_packages:
-        if wp.id not in forced(scenario):
+        if wp.id not in must:
             continue
         costs = []
         for o in cat.by_wp[wp.id]:
@@ -224,9 +223,8 @@ def budget_tradeoff(scenario: Scenario, budgets: list[str]) -> str | None:
     work needs from the first budget while every other stays within its total (first-year rates)."""
     from ortools.sat.python import cp_model
 
-    from planner.calendar import Money
-
-    cat, money = Catalogue(scenario), Money(scenario)
+    cat = Catalogue(scenario)
+    money = cat.money
     year = Calendar(scenario.time).years[0]
     funders = {f.id: f for f in scenario.funders}
     programs = {p.id: p for p in scenario.programs}

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from planner.calendar import Money
-from planner.scenario import DurationRange, ExecutionOption, Institution, PriorResult, Scenario, WorkPackage
+from planner.scenario import DurationRange, ExecutionOption, Institution, Scenario, WorkPackage
 
 MAX_DURATION_CHOICES = 7
 """A duration range is offered to the optimizer as at most this many evenly spread durations."""
@@ -145,8 +145,3 @@ def eligible_funders(scenario: Scenario, institution: Institution | None, progra
         if institution.country in pays and (f.institutions is None or institution.id in f.institutions):
             out.append(fid)
     return out
-
-
-def prior_result(scenario: Scenario, institution: str, wp: str) -> PriorResult | None:
-    """The prior result an institution has for a work package, if any."""
-    return next((p for p in scenario.prior_results if p.institution == institution and p.work_package == wp), None)

@@ -150,9 +150,7 @@ class Context:
 
     def funder_currency(self, funder: Funder) -> str | None:
         """Currency a funder pays and is capped in."""
-        if funder.currency:
-            return funder.currency
-        return self.money.country_currency.get(funder.country) if funder.country else None
+        return self.money.funder_currency[funder.id]
 
     def country_of(self, institution: str | None) -> str | None:
         """Country of an institution, if it is known."""

@@ -14,7 +14,7 @@ from typing import TypeAlias
 from ortools.sat.python import cp_model
 
 from planner import scaling
-from planner.calendar import Calendar, Money
+from planner.calendar import Calendar
 from planner.options import Catalogue, Option, eligible_funders
 from planner.scenario import Scenario, Term, WorkPackage
 
@@ -64,8 +64,8 @@ class Builder:
     def __init__(self, scenario: Scenario, explain: bool = False) -> None:
         self.s = scenario
         self.cal = Calendar(scenario.time)
-        self.money = Money(scenario)
         self.cat = Catalogue(scenario)
+        self.money = self.cat.money
         self.explain = explain
         self.model = cp_model.CpModel()
         self.rules: dict[int, Rule] = {}
