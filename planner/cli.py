@@ -158,7 +158,9 @@ def _with_progress(run: Callable[[ProgressFn | None], Plan], time_limit: float, 
     started = time.perf_counter()
 
     def on_progress(p: Progress) -> None:
-        state["line"] = f"stage {p.stage + 1}/{p.stages} [{p.term}]  best {p.objective:,.6g}  bound {p.bound:,.6g}"
+        best = "—" if p.objective is None else f"{p.objective:,.6g}"
+        bound = "—" if p.bound is None else f"{p.bound:,.6g}"
+        state["line"] = f"stage {p.stage + 1}/{p.stages} [{p.term}]  best {best}  bound {bound}"
 
     result: dict[str, Plan] = {}
     worker = threading.Thread(target=lambda: result.setdefault("plan", run(on_progress)), daemon=True)

@@ -119,15 +119,19 @@ class Plan(PlanModel):
         return next((a for a in self.assignments if a.work_package == wp), None)
 
 
-def write_plan(plan: Plan, path: Path) -> None:
-    """Write a plan as JSON or YAML, chosen by the file extension; byte-stable for equal plans."""
+def plan_text(plan: Plan, fmt: str = "json") -> str:
+    """A plan as JSON or YAML text (fmt "json" or "yaml"); byte-stable for equal plans."""
     data = plan.model_dump(mode="json")
-    if path.suffix.lower() in (".yaml", ".yml"):
+    if fmt in ("yaml", "yml"):
         from planner.yamlio import dump_yaml_text
 
-        text = dump_yaml_text(data)
-    else:
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return dump_yaml_text(data)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_plan(plan: Plan, path: Path) -> None:
+    """Write a plan as JSON or YAML, chosen by the file extension, atomically."""
+    text = plan_text(plan, path.suffix.lower().lstrip("."))
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)

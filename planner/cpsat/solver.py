@@ -65,22 +65,24 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.args = (stage, stages, term)
         self.scale, self.sign, self.started = scale, sign, started
         self.on_progress, self.stop = on_progress, stop
+        self.solutions = 0
+        self.objective: float | None = None
 
     def on_solution_callback(self) -> None:
-        if self.on_progress:
-            stage, stages, term = self.args
-            self.on_progress(
-                Progress(
-                    stage,
-                    stages,
-                    term,
-                    time.perf_counter() - self.started,
-                    self.sign * self.objective_value / self.scale,
-                    self.sign * self.best_objective_bound / self.scale,
-                )
-            )
+        self.solutions += 1
+        self.objective = self.sign * self.objective_value / self.scale
+        self._report(self.sign * self.best_objective_bound / self.scale)
         if self.stop is not None and self.stop.is_set():
             self.stop_search()
+
+    def on_bound(self, bound: float) -> None:
+        """A better bound without a new solution (CP-SAT's best_bound_callback), e.g. while proving."""
+        self._report(self.sign * bound / self.scale)
+
+    def _report(self, bound: float) -> None:
+        if self.on_progress:
+            stage, stages, term = self.args
+            self.on_progress(Progress(stage, stages, term, time.perf_counter() - self.started, self.objective, bound))
 
 
 def _parameters(solver: cp_model.CpSolver, settings: SolverSettings, seconds: float) -> None:
@@ -149,12 +151,14 @@ def solve(
         _parameters(stage_solver, settings, _budget(settings, started, k, len(stage_names)))
         t0 = time.perf_counter()
         watcher = _Watcher(k, len(stage_names), name, scale, sign, started, on_progress, stop)
-        code = stage_solver.solve(b.model, watcher)
+        if on_progress is not None:
+            stage_solver.best_bound_callback = watcher.on_bound
+        code = _solve_stage(stage_solver, b.model, watcher, stop, k)
         left = settings.time_limit_s - (time.perf_counter() - started)
         if k == 0 and code == cp_model.UNKNOWN and left > 0.05 and not settings.reproducible and not _stopped(stop):
             # No plan yet: the first stage may use all the time left rather than give up at its share.
             _parameters(stage_solver, settings, left)
-            code = stage_solver.solve(b.model, watcher)
+            code = _solve_stage(stage_solver, b.model, watcher, stop, k)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if k == 0:
                 status = Status.infeasible if code == cp_model.INFEASIBLE else Status.unknown
@@ -228,6 +232,30 @@ def _budget(settings: SolverSettings, started: float, stage: int, stages: int) -
     if settings.reproducible:
         return settings.time_limit_s / stages
     return (settings.time_limit_s - (time.perf_counter() - started)) / (stages - stage)
+
+
+def _solve_stage(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher, stop: threading.Event | None, stage: int
+) -> cp_model.CpSolverStatus:
+    """Run one stage; a stop request ends it within 0.1 s once a plan exists (from this stage or an earlier one)."""
+    if stop is None:
+        return solver.solve(model, watcher)
+    finished = threading.Event()
+
+    def relay() -> None:
+        # The watcher notices a stop only at the next improving solution, and while CP-SAT proves a
+        # bound none may come for a long time: this thread interrupts the search itself.
+        while not finished.wait(0.1):
+            if stop.is_set() and (stage > 0 or watcher.solutions > 0):
+                solver.stop_search()
+
+    thread = threading.Thread(target=relay, name="stop relay", daemon=True)
+    thread.start()
+    try:
+        return solver.solve(model, watcher)
+    finally:
+        finished.set()
+        thread.join()
 
 
 def _stopped(stop: threading.Event | None) -> bool:
