@@ -1,0 +1,363 @@
+"""The plan as tables (pandas DataFrames): what the app shows, what CSV and Excel downloads hold.
+
+Pure functions of (scenario, plan). Figures derived from the scenario — loads, yearly money, funder
+payments — come from the independent checker's `Context`, so tables, charts and the checker agree.
+Column names are stable snake_case ids; `labelled` turns them into headers in a language.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from planner.calendar import Money
+from planner.check.context import Context, convert_years, year_amounts
+from planner.check.rules import _paid as paid_by_funder
+from planner.i18n import t
+from planner.plan import Plan
+from planner.scenario import Funder, Scenario
+
+TOTAL = "Σ"
+"""Label of the total row and column (the same in every language)."""
+
+ASSIGNMENT_COLUMNS = [
+    "work_package",
+    "title",
+    "program",
+    "institution",
+    "institution_name",
+    "country",
+    "option",
+    "start_month",
+    "end_month",
+    "duration",
+    "effort_pm",
+    "cost",
+    "currency",
+    "cost_reporting",
+    "funders",
+]
+BUDGET_COLUMNS = ["kind", "id", "name", "year", "amount", "cap", "currency", "amount_reporting", "cap_reporting", "use"]
+
+
+def assignments_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    """One row per assignment, with the scenario's names next to the plan's figures."""
+    wps = {w.id: w for w in scenario.work_packages}
+    insts = {i.id: i for i in scenario.institutions}
+    funder_cur = Money(scenario).funder_currency
+    rows = []
+    for a in plan.assignments:
+        wp = wps.get(a.work_package)
+        inst = insts.get(a.institution) if a.institution else None
+        funders = "; ".join(f"{f}: {_money_text(x, funder_cur.get(f))}" for f, x in sorted(a.funding.items()))
+        rows.append(
+            {
+                "work_package": a.work_package,
+                "title": wp.title if wp else "",
+                "program": wp.program if wp else None,
+                "institution": a.institution,
+                "institution_name": inst.name if inst else "",
+                "country": inst.country if inst else None,
+                "option": a.option,
+                "start_month": a.start_month,
+                "end_month": a.end_month,
+                "duration": a.duration,
+                "effort_pm": a.effort_pm,
+                "cost": a.cost,
+                "currency": a.currency,
+                "cost_reporting": a.cost_reporting,
+                "funders": funders,
+            }
+        )
+    return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
+
+
+def effort_matrix(scenario: Scenario, plan: Plan, totals: bool = True) -> pd.DataFrame:
+    """Person-months by institution (rows) and work package (columns): the staff-effort table of a proposal."""
+    effort: dict[tuple[str, str], float] = defaultdict(float)
+    for a in plan.assignments:
+        if a.institution is not None and a.effort_pm > 0:
+            effort[a.institution, a.work_package] += a.effort_pm
+    used_insts = {i for i, _ in effort}
+    used_wps = {w for _, w in effort}
+    rows = [i.id for i in scenario.institutions if i.id in used_insts]
+    rows += sorted(used_insts - set(rows))
+    cols = [w.id for w in scenario.work_packages if w.id in used_wps]
+    cols += sorted(used_wps - set(cols))
+    df = pd.DataFrame(
+        [[effort.get((i, w), 0.0) for w in cols] for i in rows],
+        index=pd.Index(rows, name="institution"),
+        columns=pd.Index(cols, name="work_package"),
+        dtype=float,
+    )
+    if totals:
+        df[TOTAL] = df.sum(axis=1)
+        df.loc[TOTAL] = df.sum(axis=0)
+    return df
+
+
+def capacity_use(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    """Load against capacity per institution and period (long form); utilisation is NaN where capacity is 0."""
+    ctx = Context(scenario, plan)
+    cal = ctx.cal
+    load: dict[tuple[str, int], float] = defaultdict(float)
+    for p in ctx.placed:
+        a = p.assignment
+        if p.institution is not None:
+            for period in range(max(0, a.start), min(cal.horizon, a.end)):
+                load[p.institution, period] += p.option.load_pm(a.end - a.start)
+    rows = []
+    for inst in scenario.institutions:
+        for period in range(cal.horizon):
+            cap = inst.capacity_pm_by_year.get(cal.year_of(period), inst.capacity_pm)
+            used = load.get((inst.id, period), 0.0)
+            rows.append(
+                {
+                    "institution": inst.id,
+                    "country": inst.country,
+                    "period": period,
+                    "month": cal.start_month(period),
+                    "used_pm": used,
+                    "capacity_pm": cap,
+                    "utilisation": used / cap if cap > 0 else math.nan,
+                }
+            )
+    columns = ["institution", "country", "period", "month", "used_pm", "capacity_pm", "utilisation"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _payees(f: Funder) -> set[str]:
+    """Countries whose institutions a funder may pay."""
+    return set(f.pays) if f.pays is not None else ({f.country} if f.country else set())
+
+
+def _country_caps(ctx: Context) -> tuple[dict[tuple[str, int], float], dict[str, float]]:
+    """Budget caps of each country in the reporting currency, by year and in total, where derivable.
+
+    A country's cap is derivable when every funder that may pay its institutions pays that country only
+    (a national budget); a joint budget makes the country's limit a matter of shares, not a cap.
+    """
+    money, reporting, years = ctx.money, ctx.money.reporting, ctx.cal.years
+    yearly: dict[tuple[str, int], float] = {}
+    total: dict[str, float] = {}
+    for c in ctx.s.countries:
+        paying = [f for f in ctx.s.funders if c.id in _payees(f)]
+        if not paying or any(_payees(f) != {c.id} for f in paying):
+            continue
+        for y in years:
+            if all(y in f.cap_per_year for f in paying):
+                yearly[c.id, y] = sum(
+                    money.convert(f.cap_per_year[y], ctx.funder_currency(f), reporting, y) for f in paying
+                )
+        parts = []
+        for f in paying:
+            if f.total is not None:
+                parts.append(money.to_reporting(f.total, ctx.funder_currency(f)))
+            elif all(y in f.cap_per_year for y in years):
+                parts.append(sum(money.convert(f.cap_per_year[y], ctx.funder_currency(f), reporting, y) for y in years))
+        if len(parts) == len(paying):
+            total[c.id] = sum(parts)
+    return yearly, total
+
+
+def budget_use(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    """Money per year against caps: cost by country (reporting currency) and payments by funder (its currency).
+
+    Rows of kind "country" hold the cost of the work its institutions execute; rows of kind "funder" what
+    the funder pays. Money falls evenly over the periods of the work and converts at the rate of the
+    year it falls in, as the checker's funder caps do. A row with year <NA> covers the whole horizon.
+    """
+    ctx = Context(scenario, plan)
+    money, reporting, years = ctx.money, ctx.money.reporting, ctx.cal.years
+    cost: dict[tuple[str | None, int], float] = defaultdict(float)
+    for p in ctx.placed:
+        parts = year_amounts(ctx.cal, p.option.cost, p.assignment.start, p.assignment.end)
+        for y, x in convert_years(money, parts, p.option.currency, reporting).items():
+            cost[ctx.country_of(p.institution), y] += x
+    yearly_caps, total_caps = _country_caps(ctx)
+    rows: list[dict[str, object]] = []
+    countries: list[tuple[str | None, str]] = [(c.id, c.name) for c in scenario.countries]
+    if any(c is None for c, _ in cost):
+        countries.append((None, ""))
+    spans: list[int | None] = [*years, None]
+    for cid, name in countries:
+        for span in spans:
+            amount = sum(cost.get((cid, y), 0.0) for y in years) if span is None else cost.get((cid, span), 0.0)
+            cap = total_caps.get(cid or "") if span is None else yearly_caps.get((cid or "", span))
+            rows.append(_budget_row("country", cid, name, span, amount, cap, reporting, amount, cap))
+    paid = paid_by_funder(ctx)
+    for f in scenario.funders:
+        cur = ctx.funder_currency(f)
+        by_year = {y: paid.get(f.id, {}).get(y, 0.0) for y in years}
+        in_reporting = convert_years(money, by_year, cur, reporting)
+        for y in years:
+            cap = f.cap_per_year.get(y)
+            cap_r = money.convert(cap, cur, reporting, y) if cap is not None else None
+            rows.append(_budget_row("funder", f.id, f.name, y, by_year[y], cap, cur, in_reporting[y], cap_r))
+        cap_r = money.to_reporting(f.total, cur) if f.total is not None else None
+        whole, whole_r = sum(by_year.values()), sum(in_reporting.values())
+        rows.append(_budget_row("funder", f.id, f.name, None, whole, f.total, cur, whole_r, cap_r))
+    df = pd.DataFrame(rows, columns=BUDGET_COLUMNS)
+    df["year"] = df["year"].astype("Int64")
+    return df
+
+
+def _budget_row(
+    kind: str,
+    id_: str | None,
+    name: str,
+    year: int | None,
+    amount: float,
+    cap: float | None,
+    currency: str | None,
+    amount_reporting: float,
+    cap_reporting: float | None,
+) -> dict[str, object]:
+    """One row of `budget_use`; `use` is the share of the cap, NaN without a cap."""
+    return {
+        "kind": kind,
+        "id": id_,
+        "name": name,
+        "year": year,
+        "amount": amount,
+        "cap": math.nan if cap is None else cap,
+        "currency": currency,
+        "amount_reporting": amount_reporting,
+        "cap_reporting": math.nan if cap_reporting is None else cap_reporting,
+        "use": amount / cap if cap else math.nan,
+    }
+
+
+def funding_flows(scenario: Scenario, plan: Plan) -> pd.DataFrame:
+    """Cost in the reporting currency (planning rates) split by funder, institution and program.
+
+    A work package paid by one funder puts its whole cost on that funder; fixed draws split the cost in
+    proportion to the draws and leave what they do not cover unfunded (funder None). The amounts add
+    up to the plan's total cost.
+    """
+    ctx = Context(scenario, plan)
+    money = ctx.money
+    flows: dict[tuple[str | None, str | None, str], float] = defaultdict(float)
+    for p in ctx.placed:
+        key = (p.institution, p.wp.program)
+        draws = {
+            f: sum(convert_years(money, years, money.funder_currency.get(f), money.reporting).values())
+            for f, years in p.funding_years.items()
+        }
+        if p.option.funding is None and len(draws) == 1:
+            flows[(next(iter(draws)), *key)] += p.cost_reporting
+            continue
+        drawn = sum(draws.values())
+        funded = min(p.cost_reporting, drawn)
+        for f, x in draws.items():
+            if x > 0:
+                flows[(f, *key)] += funded * x / drawn
+        if p.cost_reporting > funded:
+            flows[(None, *key)] += p.cost_reporting - funded
+    rows = [
+        {"funder": f, "institution": i, "program": prog, "amount_reporting": x}
+        for (f, i, prog), x in flows.items()
+        if x > 0
+    ]
+    return pd.DataFrame(rows, columns=["funder", "institution", "program", "amount_reporting"])
+
+
+def left_out_table(plan: Plan) -> pd.DataFrame:
+    """Work packages the plan does not do, with the reason."""
+    return pd.DataFrame(
+        [{"work_package": x.work_package, "reason": x.reason} for x in plan.left_out],
+        columns=["work_package", "reason"],
+    )
+
+
+@dataclass(frozen=True)
+class Kpis:
+    """The headline figures of a plan, for KPI cards and comparisons (money in the reporting currency)."""
+
+    status: str
+    gap: float | None
+    objective: dict[str, float]
+    cost_total: float
+    cost_by_country: dict[str, float]
+    budget_by_country: dict[str, float]
+    completion_month: str | None
+    planned: int
+    left_out: int
+    reporting_currency: str | None
+    explanation: list[str] = field(default_factory=list)
+
+
+def kpis(scenario: Scenario, plan: Plan) -> Kpis:
+    """Headline figures: status, gap, objective terms, cost by country against budget, completion, counts.
+
+    Cost is in the reporting currency at planning rates (it adds up to the cost objective); a country's
+    budget is shown only where its own funders cap it alone (see `budget_use`). Work done by no
+    institution counts under the country "".
+    """
+    ctx = Context(scenario, plan)
+    by_country: dict[str, float] = defaultdict(float)
+    for p in ctx.placed:
+        by_country[ctx.country_of(p.institution) or ""] += p.cost_reporting
+    order = {c.id: k for k, c in enumerate(scenario.countries)}
+    return Kpis(
+        status=str(plan.status),
+        gap=plan.gap,
+        objective=dict(plan.objective),
+        cost_total=sum(p.cost_reporting for p in ctx.placed),
+        cost_by_country={c: by_country[c] for c in sorted(by_country, key=lambda c: order.get(c, len(order)))},
+        budget_by_country=_country_caps(ctx)[1],
+        completion_month=max((a.end_month for a in plan.assignments), default=None),
+        planned=len(plan.assignments),
+        left_out=len(plan.left_out),
+        reporting_currency=ctx.money.reporting,
+        explanation=list(plan.explanation),
+    )
+
+
+def labelled(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A copy with column headers in a language (ids without a text stay as they are)."""
+
+    def header(name: object) -> object:
+        try:
+            return t(f"table.col.{name}", lang)
+        except KeyError:
+            return name
+
+    return df.rename(columns=header)
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with a byte-order mark, so that spreadsheet programs read Cyrillic names correctly."""
+    return df.to_csv(index=not isinstance(df.index, pd.RangeIndex)).encode("utf-8-sig")
+
+
+def excel_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    """An Excel workbook with one sheet per table (sheet names made valid and unique)."""
+    buffer = io.BytesIO()
+    used: set[str] = set()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, df in tables.items():
+            sheet = _sheet_name(name, used)
+            used.add(sheet.lower())
+            df.to_excel(writer, sheet_name=sheet, index=not isinstance(df.index, pd.RangeIndex))
+    return buffer.getvalue()
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """A valid Excel sheet name: none of []:*?/\\, at most 31 characters, not used yet."""
+    base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'")[:31] or "Sheet"
+    sheet, k = base, 1
+    while sheet.lower() in used:
+        k += 1
+        sheet = f"{base[: 31 - len(str(k)) - 1]}_{k}"
+    return sheet
+
+
+def _money_text(x: float, currency: str | None) -> str:
+    """An amount with thousands separators and its currency."""
+    return f"{x:,.0f} {currency}" if currency else f"{x:,.0f}"
