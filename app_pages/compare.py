@@ -1,0 +1,44 @@
+"""Compare page: two plans of this session (of one scenario or two), side by side."""
+
+import streamlit as st
+
+from app_pages import state
+from planner.charts import gantt_compare
+from planner.compare import compare
+from planner.i18n import t
+
+lang = state.lang()
+st.title(t("page.compare", lang))
+results = state.results()
+if len(results) < 2:
+    st.info(t("compare.need_two", lang, n=len(results)))
+    st.stop()
+
+labels = [r.label for r in results]
+c = st.columns(2)
+a_label = c[0].selectbox(t("compare.a", lang), labels, index=len(labels) - 2, key="compare_a")
+b_label = c[1].selectbox(t("compare.b", lang), labels, index=len(labels) - 1, key="compare_b")
+a = results[labels.index(a_label)]
+b = results[labels.index(b_label)]
+if a is b:
+    st.warning(t("compare.same", lang))
+    st.stop()
+
+comparison = compare(a.scenario, a.plan, b.scenario, b.plan)
+st.subheader(t("compare.kpis", lang))
+cols = st.columns(min(6, max(1, len(comparison.kpis))))
+for k, kpi in enumerate(comparison.kpis):
+    cols[k % len(cols)].metric(kpi.label(lang), kpi.show(kpi.b), kpi.show_delta(), delta_color="off")
+
+st.subheader(t("compare.changes", lang))
+changes = comparison.moves_table(lang)
+if changes.empty:
+    st.success(t("compare.no_changes", lang))
+else:
+    st.dataframe(changes, hide_index=True, width="stretch")
+    with st.expander(t("compare.sentences", lang)):
+        for line in comparison.sentences(lang):
+            st.markdown(f"- {line}")
+st.plotly_chart(
+    gantt_compare(a.scenario, a.plan, b.scenario, b.plan, labels=("A", "B"), lang=lang), key="compare_gantt"
+)

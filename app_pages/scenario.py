@@ -1,0 +1,75 @@
+"""Scenario page: pick a file or upload one, see what it holds and what is wrong with it."""
+
+import streamlit as st
+
+from app_pages import state
+from planner.editing import problem_location
+from planner.i18n import t
+from planner.plan_tables import labelled
+from planner.summary import summarize, summary_tables
+from planner.workspace import list_scenarios
+
+lang = state.lang()
+st.title(t("page.scenario", lang))
+
+names = [p.name for p in list_scenarios(state.folder())]
+
+
+def _picked() -> None:
+    name = st.session_state.get("scenario_pick")
+    if name:
+        state.open_file(state.folder() / name)
+
+
+def _uploaded() -> None:
+    upload = st.session_state.get("scenario_upload")
+    if upload is not None:
+        state.open_upload(upload.name, upload.getvalue())
+        st.session_state["scenario_pick"] = None
+
+
+edit = state.session()
+if "scenario_pick" not in st.session_state:
+    st.session_state["scenario_pick"] = edit.name if edit is not None and edit.name in names else None
+left, right = st.columns([2, 1])
+left.selectbox(
+    t("scenario.pick", lang),
+    names,
+    placeholder=t("scenario.pick_placeholder", lang),
+    key="scenario_pick",
+    on_change=_picked,
+)
+right.file_uploader(t("scenario.upload", lang), type=["yaml", "yml"], key="scenario_upload", on_change=_uploaded)
+
+edit = state.session()
+if edit is None:
+    st.info(t("scenario.none", lang, folder=str(state.folder())))
+    st.stop()
+
+if edit.problems:
+    st.error(t("scenario.invalid", lang, n=len(edit.problems)))
+    for k, problem in enumerate(edit.problems):
+        where = problem_location(problem)
+        cols = st.columns([6, 1])
+        cols[0].markdown(f"`{problem}`")
+        if where is not None and cols[1].button(t("scenario.go_to_row", lang), key=f"goto-{k}"):
+            st.session_state["edit_focus"] = where
+            st.switch_page("app_pages/edit.py")
+    st.stop()
+
+scenario = edit.scenario
+assert scenario is not None  # no problems means it validated
+summary = summarize(scenario)
+st.subheader(scenario.name)
+if scenario.description:
+    st.caption(scenario.description)
+m = st.columns(5)
+m[0].metric(t("scenario.programs", lang), len(scenario.programs))
+m[1].metric(t("scenario.institutions", lang), len(scenario.institutions))
+m[2].metric(t("scenario.work_packages", lang), len(scenario.work_packages))
+m[3].metric(t("scenario.overlap_groups", lang), len(scenario.overlap_groups))
+m[4].metric(t("scenario.funders", lang), len(scenario.funders))
+st.caption(t("scenario.horizon", lang, first=summary.horizon.first_month, last=summary.horizon.last_month))
+for key, frame in summary_tables(summary).items():
+    st.markdown(f"**{t(f'scenario.table.{key}', lang)}**")
+    st.dataframe(labelled(frame, lang), hide_index=True, width="stretch")

@@ -1,0 +1,186 @@
+"""Per-session state of the app: the open scenario, its edits, solve jobs and the plans made.
+
+Everything lives in `st.session_state`, so two browser sessions never see each other's
+scenario, job or plans. This module is the only place that knows the session-state keys.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from planner.editing import EditSession
+from planner.i18n import DEFAULT, LANGUAGES, t
+from planner.jobs import PlanCache, SolveJob
+from planner.plan import Plan
+from planner.scenario import Scenario
+from planner.settings import SolverSettings
+from planner.workspace import OpenedScenario, SaveResult, list_scenarios, open_scenario
+
+DEMO = "belarus-tomsk-2025-2030.yaml"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Result:
+    """A plan made in this session, with the scenario and settings it was made from."""
+
+    label: str
+    scenario: Scenario
+    plan: Plan
+    settings: SolverSettings
+
+
+def folder() -> Path:
+    """The scenario folder: $PLANNER_SCENARIO_DIR, or `scenarios/` next to app.py."""
+    return Path(os.environ.get("PLANNER_SCENARIO_DIR") or ROOT / "scenarios").resolve()
+
+
+def init() -> None:
+    """Set up a new session: English, an empty plan cache, and the demo scenario opened."""
+    ss = st.session_state
+    ss.setdefault("lang", DEFAULT)
+    ss.setdefault("cache", PlanCache())
+    ss.setdefault("results", [])
+    ss.setdefault("job", None)
+    if "edit" not in ss:
+        ss["edit"] = None
+        ss["opened"] = None
+        files = list_scenarios(folder())
+        demo = next((p for p in files if p.name == DEMO), files[0] if files else None)
+        if demo is not None:
+            open_file(demo)
+    collect_job()
+
+
+def lang() -> str:
+    return str(st.session_state.get("lang", DEFAULT))
+
+
+def language_picker() -> str:
+    """The language switch in the sidebar; returns the chosen language code."""
+    codes = list(LANGUAGES)
+    st.sidebar.selectbox(
+        t("app.language", lang()),
+        codes,
+        format_func=LANGUAGES.__getitem__,
+        key="lang",
+    )
+    return lang()
+
+
+def sidebar_status(lang: str) -> None:
+    """What is open and whether a solve is running, on every page."""
+    edit = session()
+    with st.sidebar:
+        if edit is None:
+            st.caption(t("state.nothing_open", lang))
+            return
+        st.caption(t("state.open", lang, name=edit.name))
+        if edit.changed:
+            st.caption(t("state.unsaved", lang))
+        if edit.problems:
+            st.caption(t("state.problems", lang, n=len(edit.problems)))
+        job = current_job()
+        if job is not None and job.running:
+            st.caption(t("state.solving", lang, s=f"{job.elapsed_s:.0f}"))
+
+
+def session() -> EditSession | None:
+    """The open scenario with its edits, or None."""
+    return st.session_state.get("edit")
+
+
+def opened() -> OpenedScenario | None:
+    """The file the open scenario was read from (None for an upload)."""
+    return st.session_state.get("opened")
+
+
+def open_file(path: Path) -> None:
+    """Open a scenario file from the folder, replacing what is open."""
+    o = open_scenario(path)
+    st.session_state["opened"] = o
+    st.session_state["edit"] = EditSession(o.text, path.name)
+
+
+def open_upload(name: str, data: bytes) -> None:
+    """Open an uploaded scenario; it is saved into the folder only when the user says so."""
+    st.session_state["opened"] = None
+    st.session_state["edit"] = EditSession(data.decode("utf-8", errors="replace"), Path(name).name)
+
+
+def cache() -> PlanCache:
+    return st.session_state["cache"]
+
+
+def results() -> list[Result]:
+    """Plans made in this session, oldest first."""
+    return st.session_state["results"]
+
+
+def current_job() -> SolveJob | None:
+    return st.session_state.get("job")
+
+
+def start_job(scenario: Scenario, settings: SolverSettings) -> bool:
+    """Start a solve off the script thread; True if the plan came from the cache (same content and settings)."""
+    job = SolveJob(scenario, settings, cache=cache()).start()
+    st.session_state["job"] = job
+    if job.cached:
+        collect_job()
+    return job.cached
+
+
+def collect_job() -> None:
+    """Move a finished job's plan into the session's plans (once); the job caches it itself."""
+    job = current_job()
+    if job is None or not job.done:
+        return
+    st.session_state["job"] = None
+    if job.plan is not None:
+        _record(job.scenario, job.plan, job.settings)
+    if job.error:
+        st.session_state["job_error"] = job.error
+
+
+def _record(scenario: Scenario, plan: Plan, settings: SolverSettings) -> None:
+    label = f"#{len(results()) + 1} {scenario.name[:40]} · {plan.status.value} · {datetime.now():%H:%M:%S}"
+    results().append(Result(label, scenario, plan, settings))
+
+
+def latest(scenario: Scenario | None = None) -> Result | None:
+    """The newest plan, of this scenario content if one is given and exists, else the newest at all."""
+    if not results():
+        return None
+    if scenario is not None:
+        for r in reversed(results()):
+            if r.scenario == scenario:
+                return r
+    return results()[-1]
+
+
+def pin_and_resolve(work_package: str, institution: str, settings: SolverSettings, forbid: bool) -> None:
+    """Pin a work package to an institution (or forbid it there) in the open scenario, then re-optimize."""
+    edit = session()
+    if edit is None:
+        return
+    table = "forbids" if forbid else "pins"
+    frame = edit.frame(table)
+    row = {column: None for column in frame.columns} | {"work_package": work_package, "institution": institution}
+    edit.apply(table, pd.concat([frame, pd.DataFrame([row])], ignore_index=True))
+    st.session_state["edit_version"] = st.session_state.get("edit_version", 0) + 1
+    if edit.scenario is not None:
+        start_job(edit.scenario, settings)
+
+
+def saved(outcome: SaveResult) -> None:
+    """After a save: the open file is the one just written, and its text counts as unchanged."""
+    edit = session()
+    st.session_state["opened"] = outcome.opened
+    if edit is not None:
+        edit.mark_saved(outcome.path.name)

@@ -1,0 +1,281 @@
+"""Every page of the app through Streamlit's AppTest: the demo, edits, solves, plans, comparison, saving."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner import check_plan, load_scenario
+from planner.editing import EditSession
+from planner.importers.psplib import import_psplib, scenario_to_yaml
+from tests.conftest import DATA, ROOT, SCENARIOS
+
+DEMO = "belarus-tomsk-2025-2030.yaml"
+TIMEOUT = 60
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scenario folder of the app's own: copies of the shipped scenarios."""
+    for path in SCENARIOS.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setenv("PLANNER_SCENARIO_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def at(folder: Path) -> Iterator[AppTest]:
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.run()
+    assert not app.exception
+    yield app
+    job = app.session_state.get("job")
+    if job is not None:
+        job.stop()
+        job.wait(30)
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"app_pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def edit(at: AppTest) -> EditSession:
+    return at.session_state["edit"]  # type: ignore[no-any-return]
+
+
+def optimize(at: AppTest, seconds: float = 3.0) -> None:
+    """Press Optimize with a short limit, wait for the background solve, and let the page pick it up."""
+    go(at, "optimize")
+    at.number_input(key="time_limit").set_value(seconds)
+    at.button(key="optimize_run").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    job = at.session_state["job"]
+    if job is not None:
+        assert job.wait(seconds + 30)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def texts(elements: object) -> list[str]:
+    return [str(e.value) for e in elements]  # type: ignore[attr-defined]
+
+
+def set_capacity(at: AppTest, institution: str, capacity: float) -> None:
+    """An edit through the Edit page's functions: one cell of the institutions table."""
+    session = edit(at)
+    frame = session.frame("institutions")
+    frame.loc[frame["id"] == institution, "capacity_pm"] = capacity
+    assert session.apply("institutions", frame)
+
+
+def test_scenario_page_opens_the_demo_with_its_summary(at: AppTest) -> None:
+    assert edit(at).name == DEMO
+    assert dict(zip([m.label for m in at.metric], [m.value for m in at.metric], strict=True)) == {
+        "Programs": "7",
+        "Institutions": "22",
+        "Work packages": "65",
+        "Overlap groups": "4",
+        "Funders": "3",
+    }
+    assert len(at.dataframe) == 5  # programs, countries, institutions, overlap groups, funders
+
+
+def test_language_switch_translates_labels_not_content(at: AppTest) -> None:
+    at.sidebar.selectbox(key="lang").set_value("ru")
+    at.run()
+    assert at.title[0].value == "Сценарий"
+    assert "Программы" in [m.label for m in at.metric]
+    assert at.subheader[0].value == load_scenario(SCENARIOS / DEMO).name  # scenario content as written
+
+
+def test_invalid_scenario_lists_problems_and_links_to_the_row(at: AppTest, folder: Path) -> None:
+    text = (folder / "minimal.yaml").read_text(encoding="utf-8")
+    broken = text.replace("capacity_pm: 4", "capacity_pm: -4", 1)
+    assert broken != text
+    (folder / "broken.yaml").write_text(broken, encoding="utf-8")
+    at.run()  # the page lists the folder as it is now
+    at.selectbox(key="scenario_pick").set_value("broken.yaml")
+    at.run()
+    assert not at.exception
+    assert edit(at).name == "broken.yaml" and edit(at).problems
+    problems = texts(at.markdown)
+    assert any("institutions[" in p and "capacity_pm" in p for p in problems), problems
+    at.button(key="goto-0").click()
+    at.run()
+    assert at.title[0].value == "Edit"
+    assert any("row 1" in w for w in texts(at.warning)), texts(at.warning)
+
+
+def test_edit_is_validated_at_once_and_can_be_undone(at: AppTest) -> None:
+    go(at, "edit")
+    original = edit(at).text
+    set_capacity(at, "bsuir", 99)
+    go(at, "edit")
+    assert edit(at).changed and not edit(at).problems
+    changed = [line for line in edit(at).text.splitlines() if line not in original.splitlines()]
+    assert len(changed) == 1 and "99" in changed[0]
+    # an edit that breaks a rule is kept, and its problem is shown next to the table
+    session = edit(at)
+    frame = session.frame("work_packages")
+    frame.loc[0, "requires"] = "no-such-skill: 3"
+    assert session.apply("work_packages", frame)
+    go(at, "edit")
+    assert session.problems
+    assert any("no-such-skill" in x for x in texts(at.markdown)), texts(at.markdown)
+    for _ in range(2):
+        at.button(key="edit_undo").click()
+        at.run()
+    assert edit(at).text == original and not edit(at).changed
+
+
+def test_optimize_shows_kpis_and_charts_and_caches(at: AppTest) -> None:
+    optimize(at)
+    assert any("work packages planned" in s for s in texts(at.success)), texts(at.success)
+    result = at.session_state["results"][-1]
+    assert result.plan.found and check_plan(result.scenario, result.plan) == []
+    go(at, "plan")
+    kpis = {m.label: m.value for m in at.metric}
+    assert kpis["Status"] in ("optimal", "feasible")
+    assert int(kpis["Work packages planned"]) == len(result.plan.assignments)
+    assert kpis["Completion"] == max(a.end_month for a in result.plan.assignments)
+    assert len(at.get("plotly_chart")) >= 5
+    # the same content and settings again: served from the cache, no new solve
+    go(at, "optimize")
+    at.number_input(key="time_limit").set_value(3.0)
+    at.button(key="optimize_run").click()
+    at.run()
+    assert at.session_state["job"] is None
+    assert any("earlier solve" in s for s in texts(at.success)), texts(at.success)
+    assert at.session_state["results"][-1].plan is result.plan
+
+
+def test_compare_two_plans_and_save_under_a_new_name(at: AppTest, folder: Path) -> None:
+    optimize(at)
+    set_capacity(at, "bsuir", 0.5)
+    optimize(at)
+    a, b = at.session_state["results"][-2:]
+    assert a.scenario != b.scenario and b.plan.found
+    go(at, "compare")
+    assert [m.label for m in at.metric]
+    assert len(at.get("plotly_chart")) == 1
+    moved = [x for x in b.plan.assignments if (a.plan.assignment(x.work_package) or x).institution != x.institution]
+    if moved:  # less capacity at bsuir moves work elsewhere: the table lists it
+        table = at.dataframe[0].value
+        assert isinstance(table, pd.DataFrame) and not table.empty
+    go(at, "save")
+    at.text_input(key="save_name").set_value("demo-less-bsuir")
+    at.button(key="save_button").click()
+    at.run()
+    assert not at.exception and texts(at.success), texts(at.error)
+    saved = folder / "demo-less-bsuir.yaml"
+    text = saved.read_text(encoding="utf-8")
+    assert "ALL FIGURES ARE ILLUSTRATIVE" in text  # the demo's comments survive
+    assert load_scenario(saved) == b.scenario
+    assert not edit(at).changed and edit(at).name == saved.name
+
+
+def test_save_refuses_a_file_changed_on_disk_and_shows_the_diff(at: AppTest, folder: Path) -> None:
+    set_capacity(at, "bsuir", 7)
+    demo = folder / DEMO
+    demo.write_text(demo.read_text(encoding="utf-8") + "# someone else's change\n", encoding="utf-8")
+    go(at, "save")
+    at.checkbox(key="save_overwrite").check()
+    at.button(key="save_button").click()
+    at.run()
+    assert texts(at.error) and "someone else's change" in at.code[0].value
+    assert demo.read_text(encoding="utf-8").endswith("# someone else's change\n")  # nothing lost
+
+
+@pytest.mark.parametrize("name", ["../outside.yaml", "/tmp/x.yaml", "sub/dir.yaml"])
+def test_save_stays_inside_the_scenario_folder(at: AppTest, folder: Path, name: str) -> None:
+    go(at, "save")
+    at.text_input(key="save_name").set_value(name)
+    at.button(key="save_button").click()
+    at.run()
+    assert not at.exception and texts(at.error)
+    assert not (folder.parent / "outside.yaml").exists()
+
+
+def test_stop_keeps_the_best_plan_so_far(at: AppTest) -> None:
+    go(at, "optimize")
+    at.number_input(key="time_limit").set_value(120.0)
+    at.button(key="optimize_run").click()
+    at.run()
+    job = at.session_state["job"]
+    deadline = time.monotonic() + 30
+    while (job.latest is None or job.latest.objective is None) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    at.run()
+    at.button(key="optimize_stop").click()
+    at.run()
+    assert job.wait(15), "the solve did not stop"
+    at.run()
+    result = at.session_state["results"][-1]
+    assert result.plan.found and check_plan(result.scenario, result.plan) == []
+    assert result.plan.solver.wall_time_s < 60
+
+
+def test_a_failing_solve_shows_a_message_and_the_app_stays_up(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("solver exploded")
+
+    monkeypatch.setattr("planner.cpsat.solver.solve", broken)
+    optimize(at)
+    assert any("solver exploded" in e for e in texts(at.error)), texts(at.error)
+    go(at, "plan")  # navigation still works
+
+
+def test_infeasible_scenario_shows_the_reason(at: AppTest, folder: Path) -> None:
+    infeasible = import_psplib(DATA / "j301_1.mm")  # PSPLIB j30 multi-mode with no feasible schedule
+    (folder / "j301_1.yaml").write_text(scenario_to_yaml(infeasible), encoding="utf-8")
+    at.run()
+    at.selectbox(key="scenario_pick").set_value("j301_1.yaml")
+    at.run()
+    assert edit(at).scenario is not None, edit(at).problems
+    optimize(at)
+    assert any("infeasible" in e for e in texts(at.error)), texts(at.error)
+    assert any("available" in m for m in texts(at.markdown)), texts(at.markdown)  # the reason, in words
+    go(at, "plan")
+    assert texts(at.error)
+
+
+def test_pin_here_adds_a_pin_and_reoptimizes(at: AppTest) -> None:
+    optimize(at)
+    plan = at.session_state["results"][-1].plan
+    a = plan.assignments[0]
+    go(at, "plan")
+    at.selectbox(key="detail_wp").set_value(a.work_package)
+    at.run()
+    other = next(i.id for i in edit(at).scenario.institutions if i.id != a.institution)
+    at.selectbox(key="detail_institution").set_value(other)
+    at.run()
+    at.button(key="forbid_here").click()
+    at.run()
+    assert at.title[0].value == "Optimize"
+    forbids = edit(at).scenario.forbids
+    assert (forbids[-1].work_package, forbids[-1].institution) == (a.work_package, other)
+
+
+def test_two_sessions_do_not_share_state(folder: Path) -> None:
+    first = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    second = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    first.run()
+    second.run()
+    second.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    second.run()
+    optimize(first, 2.0)
+    optimize(second, 2.0)
+    assert first.session_state["edit"].name == DEMO and second.session_state["edit"].name == "minimal.yaml"
+    (r1,), (r2,) = first.session_state["results"], second.session_state["results"]
+    assert r1.scenario.name != r2.scenario.name
+    assert first.session_state["cache"] is not second.session_state["cache"]
