@@ -4,6 +4,8 @@ Run with `streamlit run app.py` (or `make app`). Pages in `app_pages/` only hold
 rule, table and chart lives in `planner/`.
 """
 
+import logging
+
 import streamlit as st
 
 from app_pages import state
@@ -30,4 +32,9 @@ PAGES = [
     st.Page("app_pages/save.py", title=t("page.save", lang), icon=":material/save:", url_path="save"),
 ]
 state.sidebar_status(lang)
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+try:
+    page.run()
+except Exception:  # a bug must not show a traceback or take the app down; st.rerun/st.stop pass through
+    logging.getLogger("planner.app").exception("page %s failed", page.title)
+    st.error(t("app.page_failed", lang))

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from app_pages import state
-from app_pages.columns import column_config
+from app_pages.widgets import column_config, objective_editor
 from planner.editing import TABLES, EditError
 from planner.i18n import t
-from planner.scenario import Term
 
 lang = state.lang()
 st.title(t("page.edit", lang))
@@ -42,30 +41,9 @@ if focus is not None:
     st.warning(t("edit.focus", lang, row="—" if row is None else row + 1, column=column or "—"))
 
 if table == "objective" or table is None:
-    objective = edit.scenario.objective if edit.scenario is not None else None
-    current = [p.value for p in objective.priorities] if objective else []
-    terms = [term.value for term in Term]
-    with st.form("objective"):
-        priorities = st.multiselect(
-            t("edit.priorities", lang), terms, default=current, help=t("edit.priorities_help", lang)
-        )
-        mode = st.radio(
-            t("edit.mode", lang),
-            ["lexicographic", "weighted"],
-            index=0 if objective is None or objective.mode == "lexicographic" else 1,
-            format_func=lambda m: t(f"edit.mode.{m}", lang),
-            horizontal=True,
-        )
-        weights = {}
-        if objective is not None and mode == "weighted":
-            for term in priorities:
-                weights[term] = st.number_input(
-                    term, min_value=0.0, value=float(objective.weights.get(Term(term), 1.0))
-                )
-        if st.form_submit_button(t("edit.apply", lang)):
-            edit.set_priorities(priorities, mode=mode, weights=weights or None)
-            st.session_state["edit_version"] = version + 1
-            st.rerun()
+    if objective_editor(edit, lang, key="edit-objective"):
+        st.session_state["edit_version"] = version + 1
+        st.rerun()
     st.stop()
 
 frame = edit.frame(table)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages import state
+from app_pages.widgets import objective_editor
 from planner.charts import progress_chart
 from planner.i18n import t
 from planner.settings import PRESETS, SolverSettings
@@ -32,14 +33,19 @@ with st.form("settings"):
         help=t("optimize.reproducible_help", lang),
         key="reproducible",
     )
-    st.caption(
-        t("optimize.priorities", lang, terms=" → ".join(p.value for p in scenario.objective.priorities))
-        + " · "
-        + t("optimize.priorities_where", lang)
-    )
     run = st.form_submit_button(
         t("optimize.run", lang), type="primary", icon=":material/play_arrow:", key="optimize_run"
     )
+
+with st.expander(
+    t(
+        "optimize.priorities",
+        lang,
+        terms=" → ".join(t(f"kpi.term.{p.value}", lang) for p in scenario.objective.priorities),
+    )
+):
+    if objective_editor(edit, lang, key="optimize-objective"):
+        st.rerun()
 
 job = state.current_job()
 if run:

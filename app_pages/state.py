@@ -184,3 +184,26 @@ def saved(outcome: SaveResult) -> None:
     st.session_state["opened"] = outcome.opened
     if edit is not None:
         edit.mark_saved(outcome.path.name)
+
+
+def add_plan_file(name: str, data: bytes) -> str | None:
+    """Add a plan file (e.g. a baseline kept in git) to the session's plans, against the open scenario.
+
+    Returns a message for the user when the file is not a plan or was made for another version.
+    """
+    from pydantic import ValidationError
+
+    from planner.cpsat.solver import scenario_digest
+    from planner.plan import parse_plan
+
+    edit = session()
+    if edit is None or edit.scenario is None:
+        return t("compare.upload_needs_scenario", lang())
+    try:
+        plan = parse_plan(data.decode("utf-8"), Path(name).suffix.lower().lstrip("."))
+    except (ValidationError, ValueError, UnicodeDecodeError) as e:
+        return t("compare.upload_not_a_plan", lang(), name=name, error=str(e).splitlines()[0])
+    results().append(Result(f"#{len(results()) + 1} {name}", edit.scenario, plan, SolverSettings()))
+    if plan.scenario_digest != scenario_digest(edit.scenario):
+        return t("compare.upload_other_version", lang(), name=name)
+    return None

@@ -137,13 +137,17 @@ def write_plan(plan: Plan, path: Path) -> None:
     tmp.replace(path)
 
 
-def read_plan(path: Path) -> Plan:
-    """Read a plan written by `write_plan` (raises pydantic.ValidationError or ValueError on bad input)."""
-    text = path.read_text(encoding="utf-8")
-    if path.suffix.lower() in (".yaml", ".yml"):
+def parse_plan(text: str, fmt: str = "json") -> Plan:
+    """A plan from JSON or YAML text (raises pydantic.ValidationError or ValueError on bad input)."""
+    if fmt in ("yaml", "yml"):
         from planner.yamlio import load_yaml_text
 
         data = load_yaml_text(text)
     else:
         data = json.loads(text)
     return Plan.model_validate(data)
+
+
+def read_plan(path: Path) -> Plan:
+    """Read a plan written by `write_plan` (raises pydantic.ValidationError or ValueError on bad input)."""
+    return parse_plan(path.read_text(encoding="utf-8"), path.suffix.lower().lstrip("."))

@@ -136,6 +136,11 @@ TEXT: dict[str, str] = {
     "edit.table.programs": "Programs",  # the programs table (planner.edit_tables.TABLES)
     # --- solve jobs ---
     # --- pages ---
+    "compare.upload": "Add a plan file (JSON or YAML, e.g. a baseline plan from git) of the open scenario",
+    "compare.upload_needs_scenario": "Open a valid scenario first: a plan file is compared against it.",
+    "compare.upload_not_a_plan": "{name} is not a plan file written by the planner: {error}",
+    "compare.upload_other_version": "{name} was made for another version of the open scenario; its figures are recomputed against the open one.",
+    "app.page_failed": "Something went wrong on this page; the error was logged. Your scenario and plans are kept: go to another page or try again.",
     "scenario.table.programs": "Programs",
     "scenario.table.countries": "Countries and capacity (PM per period)",
     "scenario.table.institutions": "Institutions",
@@ -208,7 +213,6 @@ TEXT: dict[str, str] = {
     "optimize.reproducible": "Reproducible",
     "optimize.reproducible_help": "Same scenario, settings and seed give the same plan (search limited by deterministic time).",
     "optimize.priorities": "Priorities: {terms}",
-    "optimize.priorities_where": "change them on the Edit page (Priorities).",
     "optimize.run": "Optimize",
     "optimize.busy": "A solve is already running: stop it or wait.",
     "optimize.cached": "Same scenario and settings as an earlier solve: its plan is shown (no new solve).",

@@ -136,6 +136,11 @@ TEXT: dict[str, str] = {
     "edit.table.programs": "Программы",  # the programs table (planner.edit_tables.TABLES)
     # --- solve jobs ---
     # --- pages ---
+    "compare.upload": "Добавить файл плана (JSON или YAML, например базовый план из git) для открытого сценария",
+    "compare.upload_needs_scenario": "Сначала откройте корректный сценарий: файл плана сравнивается с ним.",
+    "compare.upload_not_a_plan": "{name} — не файл плана, записанный планировщиком: {error}",
+    "compare.upload_other_version": "{name} рассчитан для другой версии открытого сценария; показатели пересчитаны по открытому.",
+    "app.page_failed": "На этой странице произошла ошибка; она записана в журнал. Сценарий и планы сохранены: перейдите на другую страницу или повторите попытку.",
     "scenario.table.programs": "Программы",
     "scenario.table.countries": "Страны и мощности (чел.-мес. за период)",
     "scenario.table.institutions": "Организации",
@@ -208,7 +213,6 @@ TEXT: dict[str, str] = {
     "optimize.reproducible": "Воспроизводимо",
     "optimize.reproducible_help": "Один и тот же сценарий, настройки и зерно дают один и тот же план (поиск ограничен детерминированным временем).",
     "optimize.priorities": "Приоритеты: {terms}",
-    "optimize.priorities_where": "изменить их можно на странице «Правка» (Приоритеты).",
     "optimize.run": "Оптимизировать",
     "optimize.busy": "Расчёт уже идёт: остановите его или подождите.",
     "optimize.cached": "Сценарий и настройки те же, что в прошлом расчёте: показан его план (без нового расчёта).",

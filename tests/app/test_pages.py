@@ -279,3 +279,24 @@ def test_two_sessions_do_not_share_state(folder: Path) -> None:
     (r1,), (r2,) = first.session_state["results"], second.session_state["results"]
     assert r1.scenario.name != r2.scenario.name
     assert first.session_state["cache"] is not second.session_state["cache"]
+
+
+def test_a_bug_in_a_page_shows_a_message_not_a_traceback(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("planner.summary.summarize", broken)
+    at.run()
+    assert not at.exception
+    assert any("Something went wrong" in e for e in texts(at.error)), texts(at.error)
+    go(at, "edit")  # the other pages still work
+    assert at.title[0].value == "Edit"
+
+
+def test_priorities_can_be_changed_on_the_optimize_page(at: AppTest) -> None:
+    go(at, "optimize")
+    at.multiselect(key="optimize-objective-priorities").set_value(["cost", "value"])
+    at.button(key="optimize-objective-apply").click()
+    at.run()
+    assert [p.value for p in edit(at).scenario.objective.priorities] == ["cost", "value"]
+    assert "priorities: [cost, value]" in edit(at).text

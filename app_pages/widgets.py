@@ -1,0 +1,65 @@
+"""Widgets used on more than one page: editor column settings and the objective's priorities."""
+
+from typing import Any
+
+import streamlit as st
+
+from planner.edit_tables import ORIGIN, Column
+from planner.editing import EditSession
+from planner.i18n import t
+from planner.scenario import TERM_MEANING, Term
+
+
+def column_config(columns: tuple[Column, ...]) -> dict[str, Any]:
+    """One editor column per spec: numbers, levels 1–5, checkboxes, choices, text; the row-origin column hidden."""
+    config: dict[str, Any] = {ORIGIN: None}
+    for c in columns:
+        label = f"{c.name} *" if c.required else c.name
+        if c.kind == "number":
+            config[c.name] = st.column_config.NumberColumn(label, help=c.help)
+        elif c.kind == "level":
+            config[c.name] = st.column_config.NumberColumn(label, help=c.help, min_value=1, max_value=5, step=1)
+        elif c.kind == "bool":
+            config[c.name] = st.column_config.CheckboxColumn(label, help=c.help, default=c.default)
+        elif c.kind == "choice":
+            config[c.name] = st.column_config.SelectboxColumn(label, help=c.help, options=list(c.options))
+        else:
+            config[c.name] = st.column_config.TextColumn(label, help=c.help)
+    return config
+
+
+def objective_editor(edit: EditSession, lang: str, key: str) -> bool:
+    """Priorities in order (or weights) of the open scenario's objective; True when the user applied a change."""
+    objective = edit.scenario.objective if edit.scenario is not None else None
+    if objective is None:
+        return False
+    terms = [term.value for term in Term]
+    priorities = st.multiselect(
+        t("edit.priorities", lang),
+        terms,
+        default=[p.value for p in objective.priorities],
+        format_func=lambda term: t(f"kpi.term.{term}", lang),
+        help=t("edit.priorities_help", lang) + " " + "; ".join(f"{k.value}: {v}" for k, v in TERM_MEANING.items()),
+        key=f"{key}-priorities",
+    )
+    mode = st.radio(
+        t("edit.mode", lang),
+        ["lexicographic", "weighted"],
+        index=0 if objective.mode == "lexicographic" else 1,
+        format_func=lambda m: t(f"edit.mode.{m}", lang),
+        horizontal=True,
+        key=f"{key}-mode",
+    )
+    weights: dict[str, float] = {}
+    if mode == "weighted":
+        cols = st.columns(max(1, len(priorities)))
+        for col, term in zip(cols, priorities, strict=False):
+            weights[term] = col.number_input(
+                t(f"kpi.term.{term}", lang),
+                min_value=0.0,
+                value=float(objective.weights.get(Term(term), 1.0)),
+                key=f"{key}-weight-{term}",
+            )
+    if st.button(t("edit.apply", lang), key=f"{key}-apply", disabled=not priorities):
+        return edit.set_priorities(priorities, mode=mode, weights=weights or None)
+    return False
