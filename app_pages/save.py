@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages import state
 from planner.i18n import t
-from planner.workspace import WorkspaceError, save_scenario
+from planner.workspace import WorkspaceError, safe_path, save_scenario
 
 lang = state.lang()
 st.title(t("page.save", lang))
@@ -34,20 +34,26 @@ with st.form("save"):
         help=t("save.name_help", lang, folder=str(state.folder())),
         key="save_name",
     )
-    overwrite = st.checkbox(
-        t("save.overwrite", lang), value=opened is not None and opened.path.name == name, key="save_overwrite"
-    )
+    # Unticked by default: in a form the box cannot follow the name being typed. Saving back to the file
+    # that was opened needs no tick: a change made on disk meanwhile is refused with a diff anyway.
+    overwrite = st.checkbox(t("save.overwrite", lang), value=False, key="save_overwrite")
     submitted = st.form_submit_button(t("save.button", lang), type="primary", icon=":material/save:", key="save_button")
 if submitted:
     try:
-        outcome = save_scenario(state.folder(), name, edit.text, opened, overwrite=overwrite)
+        same_file = opened is not None and safe_path(state.folder(), name) == opened.path
+        outcome = save_scenario(state.folder(), name, edit.text, opened, overwrite=overwrite or same_file)
     except WorkspaceError as e:
         st.error(str(e))
     else:
         if outcome.ok:
             state.saved(outcome)
-            st.success(t("save.done", lang, path=str(outcome.path)))
+            # Run again so that the sidebar, drawn before this page, shows the new name and no unsaved changes.
+            st.session_state["save_done"] = str(outcome.path)
+            st.rerun()
         else:
             st.error(outcome.message)
             if outcome.diff:
                 st.code(outcome.diff, language="diff")
+done = st.session_state.pop("save_done", None)
+if done:
+    st.success(t("save.done", lang, path=done))

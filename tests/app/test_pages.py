@@ -300,3 +300,19 @@ def test_priorities_can_be_changed_on_the_optimize_page(at: AppTest) -> None:
     at.run()
     assert [p.value for p in edit(at).scenario.objective.priorities] == ["cost", "value"]
     assert "priorities: [cost, value]" in edit(at).text
+
+
+def test_save_back_to_the_opened_file_but_not_over_another(at: AppTest, folder: Path) -> None:
+    minimal = (folder / "minimal.yaml").read_bytes()
+    set_capacity(at, "bsuir", 7)
+    go(at, "save")
+    at.text_input(key="save_name").set_value("minimal.yaml")  # another existing file, box unticked
+    at.button(key="save_button").click()
+    at.run()
+    assert any("already exists" in e for e in texts(at.error)), texts(at.error)
+    assert (folder / "minimal.yaml").read_bytes() == minimal
+    at.text_input(key="save_name").set_value(DEMO)  # the file it was opened from: no tick needed
+    at.button(key="save_button").click()
+    at.run()
+    assert not texts(at.error) and texts(at.success)
+    assert load_scenario(folder / DEMO) == edit(at).scenario and not edit(at).changed
