@@ -34,7 +34,13 @@ comparison = compare(a.scenario, a.plan, b.scenario, b.plan)
 st.subheader(t("compare.kpis", lang))
 cols = st.columns(min(6, max(1, len(comparison.kpis))))
 for k, kpi in enumerate(comparison.kpis):
-    cols[k % len(cols)].metric(kpi.label(lang), kpi.show(kpi.b), kpi.show_delta(), delta_color="off")
+    cols[k % len(cols)].metric(
+        kpi.label(lang),
+        kpi.show(kpi.b, lang),
+        kpi.show_delta(lang),
+        delta_color="off",
+        delta_arrow="off" if not kpi.delta else "auto",
+    )
 
 st.subheader(t("compare.changes", lang))
 changes = comparison.moves_table(lang)

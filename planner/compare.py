@@ -50,7 +50,8 @@ class KpiDelta:
         """B − A as signed text, or None where a difference means nothing (status, a missing value)."""
         if self.delta is None:
             return None
-        return ("+" if self.delta >= 0 else "−") + _number_text(abs(self.delta), lang)
+        # An ASCII minus: Streamlit's metric reads the sign from the text to point its arrow.
+        return ("+" if self.delta >= 0 else "-") + _number_text(abs(self.delta), lang)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ class Comparison:
         df = pd.DataFrame([{c: getattr(ch, c) for c in columns} for ch in self.changes], columns=columns)
         for c in ("shift_months", "duration_change_months"):
             df[c] = df[c].astype("Int64")
+        for c in ("cost_a", "cost_b", "cost_delta"):
+            df[c] = df[c].round(0)
         if lang is None:
             return df
         df["change"] = [t(f"compare.change.{c}", lang) for c in df["change"]]
