@@ -137,25 +137,17 @@ with tabs[7]:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
     )
-    st.markdown(f"**{t('plan.download.tables', lang)}**")
-    cols = st.columns(len(frames))
-    for col, (name, frame) in zip(cols, frames.items(), strict=True):
-        col.download_button(
-            f"{name}.csv",
-            partial(tables.csv_bytes, frame),
-            f"{stem}-{name}.csv",
-            "text/csv",
-            key=f"csv-{name}",
-            on_click="ignore",
-        )
-    st.markdown(f"**{t('plan.download.charts', lang)}**")
-    cols = st.columns(len(figures))
-    for col, (name, fig) in zip(cols, figures.items(), strict=True):
-        col.download_button(
-            f"{name}.html",
-            partial(charts.figure_html, fig),
-            f"{stem}-{name}.html",
-            "text/html",
-            key=f"html-{name}",
-            on_click="ignore",
-        )
+    files = [
+        (
+            t("plan.download.tables", lang),
+            [(f"{n}.csv", partial(tables.csv_bytes, f), "text/csv") for n, f in frames.items()],
+        ),
+        (
+            t("plan.download.charts", lang),
+            [(f"{n}.html", partial(charts.figure_html, f), "text/html") for n, f in figures.items()],
+        ),
+    ]
+    for title, items in files:
+        st.markdown(f"**{title}**")
+        for col, (name, data, mime) in zip(st.columns(len(items)), items, strict=True):
+            col.download_button(name, data, f"{stem}-{name}", mime, key=f"download-{name}", on_click="ignore")

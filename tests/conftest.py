@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import functools
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from planner.plan import Plan
 from planner.scenario import Scenario
 from planner.validate import ScenarioError, cross_check, render_path
 
@@ -78,3 +80,18 @@ def wps(*items: dict[str, Any]) -> list[dict[str, Any]]:
 @pytest.fixture
 def tiny_scenario() -> Scenario:
     return scenario()
+
+
+def solved(name: str) -> tuple[Scenario, Plan]:
+    """A shipped scenario and a short reproducible plan of it, checked; solved once per test session."""
+    return _solved(name)
+
+
+@functools.cache
+def _solved(name: str) -> tuple[Scenario, Plan]:
+    from planner import SolverSettings, check_plan, load_scenario, solve
+
+    scenario = load_scenario(SCENARIOS / name)
+    plan = solve(scenario, SolverSettings(time_limit_s=2, workers=1, reproducible=True))
+    assert plan.found and check_plan(scenario, plan) == []
+    return scenario, plan

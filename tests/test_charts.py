@@ -6,12 +6,11 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
 
-from planner import Plan, Scenario, SolverSettings, Status, check_plan, load_scenario, solve
+from planner import Plan, Scenario, SolverSettings, Status, load_scenario, solve
 from planner.charts import (
     budget_chart,
     capacity_heatmap,
@@ -26,21 +25,19 @@ from planner.charts import (
 )
 from planner.i18n import t
 from planner.plan_tables import kpis
+from tests.conftest import SCENARIOS, solved
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 SETTINGS = SolverSettings(time_limit_s=2, workers=1, reproducible=True)
 
 
 @pytest.fixture(scope="session")
 def features() -> Scenario:
-    return load_scenario(SCENARIOS / "all-features.yaml")
+    return solved("all-features.yaml")[0]
 
 
 @pytest.fixture(scope="session")
-def plan(features: Scenario) -> Plan:
-    plan = solve(features, SETTINGS)
-    assert plan.found and check_plan(features, plan) == []
-    return plan
+def plan() -> Plan:
+    return solved("all-features.yaml")[1]
 
 
 @pytest.fixture(scope="session")

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from planner import Plan, Scenario, SolverSettings, check_plan, load_scenario, solve
+from planner import Plan, Scenario, SolverSettings, check_plan, solve
 from planner.compare import compare, short_money
 from planner.i18n import t
 from planner.options import Catalogue
 from planner.scenario import Pin
+from tests.conftest import solved
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 SETTINGS = SolverSettings(time_limit_s=2, workers=1, reproducible=True)
 
 
 @pytest.fixture(scope="session")
 def minimal() -> Scenario:
-    return load_scenario(SCENARIOS / "minimal.yaml")
+    return solved("minimal.yaml")[0]
 
 
 @pytest.fixture(scope="session")
-def plan(minimal: Scenario) -> Plan:
-    plan = solve(minimal, SETTINGS)
-    assert plan.found and check_plan(minimal, plan) == []
-    return plan
+def plan() -> Plan:
+    return solved("minimal.yaml")[1]
 
 
 @pytest.fixture(scope="session")
