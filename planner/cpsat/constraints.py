@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from ortools.sat.python import cp_model
+
 from planner import scaling
 from planner.cpsat.model import Builder, LinearExpr, Mode
 from planner.scenario import DependencyType
@@ -89,7 +91,49 @@ def _cumulative(b: Builder, key: str, text: str, modes: Sequence[tuple[Mode, int
         cap = b.model.new_int_var(top, top + sum(demands), f"cap[{key}]")
         b.model.add(cap == top).only_enforce_if(guard)
         b.model.add_cumulative(intervals, demands, cap)
-    else:
+        return
+    b.model.add_cumulative(intervals, demands, top)
+    if b.makespan is not None:
+        _whole_runs(b, key, modes, intervals[len(modes) :], demands[len(modes) :], top)
+
+
+def _whole_runs(
+    b: Builder,
+    key: str,
+    modes: Sequence[tuple[Mode, int]],
+    fixed: Sequence[cp_model.IntervalVar],
+    fixed_demands: Sequence[int],
+    top: int,
+) -> None:
+    """Redundant: the same capacity over whole work packages, each demanding what its chosen mode demands.
+
+    While a work package's mode is open, the mode-level cumulative sees only optional intervals and
+    deduces nothing from them; one interval per work package with a demand variable (as PyJobShop
+    builds it) lets energy reasoning use the smallest demand and duration over its modes. On the 26
+    multi-mode benchmark instances the planner had missed, the mean gap fell from 4.5 % to 3.1 % and
+    the bound rose on most. Added only when the makespan is optimised, where such bounds drive the
+    proof: on the demo (no makespan term) it delayed the first plan from 0.65 to 1.07 s for no gain.
+    """
+    by_wp: dict[str, dict[int, int]] = {}
+    for md, d in modes:
+        by_wp.setdefault(md.wp, {})[md.x.index] = d
+    intervals: list[cp_model.IntervalVar] = list(fixed)
+    demands: list[LinearExpr] = list(fixed_demands)
+    multi = False
+    for wp, uses in by_wp.items():
+        v = b.wps[wp]
+        if len(v.modes) == 1:
+            intervals.append(v.modes[0].interval)
+            demands.append(uses[v.modes[0].x.index])
+            continue
+        multi = True
+        values = sorted({uses.get(md.x.index, 0) for md in v.modes})
+        demand = b.model.new_int_var_from_domain(cp_model.Domain.from_values(values), f"demand[{key},{wp}]")
+        for md in v.modes:
+            b.model.add(demand == uses.get(md.x.index, 0)).only_enforce_if(md.x)
+        intervals.append(b.wp_interval(v))
+        demands.append(demand)
+    if multi:
         b.model.add_cumulative(intervals, demands, top)
 
 

@@ -79,6 +79,7 @@ class Builder:
         self._overlap: dict[tuple[str, int], LinearExpr] = {}
         self._starts_in: dict[tuple[str, int], LinearExpr] = {}
         self._tied: set[str] = set()
+        self._intervals: dict[str, cp_model.IntervalVar] = {}
         self._in_year: dict[tuple[int, int], LinearExpr] = {}
         for wp in scenario.work_packages:
             self.wps[wp.id] = self._wp_vars(wp)
@@ -134,6 +135,17 @@ class Builder:
                 payers = list(eligible_funders(self.s, self.institutions.get(opt.institution or ""), program_funders))
             out += [(opt, d, f) for d in opt.durations if min_offset <= d <= room for f in payers]
         return out
+
+    def wp_interval(self, v: WpVars) -> cp_model.IntervalVar:
+        """The work package's whole run [start, end) as one optional interval (sized by its chosen mode)."""
+        if v.wp.id not in self._intervals:
+            durations = sorted({0} | {md.duration for md in v.modes})  # 0: end == start when it is left out
+            size = self.model.new_int_var_from_domain(cp_model.Domain.from_values(durations), f"size[{v.wp.id}]")
+            self.model.add(size == v.end - v.start)
+            self._intervals[v.wp.id] = self.model.new_optional_interval_var(
+                v.start, size, v.end, v.present, f"run[{v.wp.id}]"
+            )
+        return self._intervals[v.wp.id]
 
     @cached_property
     def modes(self) -> list[Mode]:
