@@ -1,5 +1,6 @@
 """Plan page: KPIs, charts, tables, what was left out and why, per-WP actions, downloads."""
 
+from collections.abc import Callable
 from functools import partial
 
 import streamlit as st
@@ -137,7 +138,7 @@ with tabs[7]:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
     )
-    files = [
+    files: list[tuple[str, list[tuple[str, Callable[[], str | bytes], str]]]] = [
         (
             t("plan.download.tables", lang),
             [(f"{n}.csv", partial(tables.csv_bytes, f), "text/csv") for n, f in frames.items()],
