@@ -316,3 +316,17 @@ def test_save_back_to_the_opened_file_but_not_over_another(at: AppTest, folder: 
     at.run()
     assert not texts(at.error) and texts(at.success)
     assert load_scenario(folder / DEMO) == edit(at).scenario and not edit(at).changed
+
+
+def test_every_page_works_in_russian(at: AppTest) -> None:
+    at.sidebar.selectbox(key="lang").set_value("ru")
+    at.run()
+    optimize(at, 2.0)
+    titles = []
+    for page in ("scenario", "edit", "optimize", "plan", "compare", "save"):
+        go(at, page)
+        titles.append(at.title[0].value)
+        assert not texts(at.error), (page, texts(at.error))
+    assert titles == ["Сценарий", "Правка", "Оптимизация", "План", "Сравнение", "Сохранение"]
+    go(at, "plan")
+    assert "Статус" in [m.label for m in at.metric]
