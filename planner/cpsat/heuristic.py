@@ -2,8 +2,9 @@
 
 Mandatory work packages are taken in order of their latest finish (a backward pass from the
 horizon with the shortest durations); each gets the mode and the earliest start at which it fits
-capacity, precedence and its window. Money rules are not checked here: CP-SAT repairs a hint that
-breaks them. Without this start, the makespan interval in the cumulatives (which lifts the lower
+capacity, precedence and its window, among the modes that keep every funder's total within reach
+(what is committed, plus this mode, plus the least the remaining work can cost it). Other money
+rules are not checked here: CP-SAT repairs a hint that breaks them. Without this start, the makespan interval in the cumulatives (which lifts the lower
 bound) can leave CP-SAT searching seconds for a first plan on large projects.
 """
 
@@ -70,6 +71,7 @@ def first_plan(b: Builder) -> Placed | None:
     caps = _capacities(b)
     load: dict[str, list[int]] = {key: [0] * b.cal.horizon for key in caps}
     pinned = {p.work_package: p for p in b.s.pins}
+    budget = _Budget(b, todo)
     placed: Placed = {}
     pending = _order(b, todo)
     while pending:
@@ -77,7 +79,7 @@ def first_plan(b: Builder) -> Placed | None:
         v = next(v for v in pending if all(d.id in placed for d in v.wp.dependencies))
         pending.remove(v)
         best: tuple[int, int, Mode] | None = None
-        for md in v.modes:
+        for md in budget.affordable(v):
             demand = _demand(md)
             start = _earliest(v, placed)
             pin = pinned.get(v.wp.id)
@@ -90,11 +92,45 @@ def first_plan(b: Builder) -> Placed | None:
         if best is None:
             return None
         _, start, md = best
+        budget.commit(v, md)
         for key, amount in _demand(md).items():
             for p in range(start, start + md.duration):
                 load[key][p] += amount
         placed[v.wp.id] = (md, start)
     return placed
+
+
+class _Budget:
+    """Funders' totals in the list scheduling: a mode is affordable if the rest can still be paid."""
+
+    def __init__(self, b: Builder, todo: list[WpVars]) -> None:
+        self.total = {f.id: f.total for f in b.s.funders if f.total is not None}
+        self.spent = dict.fromkeys(self.total, 0.0)
+        self.least = {v.wp.id: {f: min(_spend(md, f) for md in v.modes) for f in self.total} for v in todo}
+        self.rest = {f: sum(least[f] for least in self.least.values()) for f in self.total}
+
+    def affordable(self, v: WpVars) -> list[Mode]:
+        """The modes of `v` that leave every total reachable; the cheapest one if none does."""
+        least = self.least[v.wp.id]
+
+        def over(md: Mode) -> float:
+            return max(
+                (self.spent[f] + _spend(md, f) + self.rest[f] - least[f] - cap for f, cap in self.total.items()),
+                default=0.0,
+            )
+
+        ok = [md for md in v.modes if over(md) <= 1e-9]
+        return ok or [min(v.modes, key=over)]
+
+    def commit(self, v: WpVars, md: Mode) -> None:
+        for f in self.total:
+            self.spent[f] += _spend(md, f)
+            self.rest[f] -= self.least[v.wp.id][f]
+
+
+def _spend(md: Mode, funder: str) -> float:
+    """What a mode costs a funder in explicit funding (benchmark imports state it per mode)."""
+    return (md.option.funding or {}).get(funder, 0.0)
 
 
 def _capacities(b: Builder) -> dict[str, list[int]]:
