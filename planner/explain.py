@@ -202,7 +202,7 @@ def _capacity_detail(scenario: Scenario, key: str) -> str:
     need = sum(min(o.effort_pm for o in cat.by_wp[w]) for w in only_here)
     windows = [_window(cal, wps[w]) for w in only_here]
     first, last = min(a for a, _ in windows), max(z for _, z in windows)
-    has = sum(inst.capacity_pm_by_year.get(cal.year_of(p), inst.capacity_pm) for p in range(first, last))
+    has = sum(inst.capacity_in(cal.year_of(p)) for p in range(first, last))
     names = ", ".join(only_here[:6]) + (", …" if len(only_here) > 6 else "")
     verb = "needs" if len(only_here) == 1 else "need"
     return (

@@ -17,7 +17,7 @@ import pandas as pd
 
 from planner.calendar import Money
 from planner.check.context import Context, convert_years, year_amounts
-from planner.check.rules import _paid as paid_by_funder
+from planner.check.rules import institution_load, paid_by_year
 from planner.i18n import t
 from planner.plan import Plan
 from planner.scenario import Funder, Scenario
@@ -105,16 +105,11 @@ def capacity_use(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     """Load against capacity per institution and period (long form); utilisation is NaN where capacity is 0."""
     ctx = Context(scenario, plan)
     cal = ctx.cal
-    load: dict[tuple[str, int], float] = defaultdict(float)
-    for p in ctx.placed:
-        a = p.assignment
-        if p.institution is not None:
-            for period in range(max(0, a.start), min(cal.horizon, a.end)):
-                load[p.institution, period] += p.option.load_pm(a.end - a.start)
+    load = institution_load(ctx)
     rows = []
     for inst in scenario.institutions:
         for period in range(cal.horizon):
-            cap = inst.capacity_pm_by_year.get(cal.year_of(period), inst.capacity_pm)
+            cap = inst.capacity_in(cal.year_of(period))
             used = load.get((inst.id, period), 0.0)
             rows.append(
                 {
@@ -190,7 +185,7 @@ def budget_use(scenario: Scenario, plan: Plan) -> pd.DataFrame:
             amount = sum(cost.get((cid, y), 0.0) for y in years) if span is None else cost.get((cid, span), 0.0)
             cap = total_caps.get(cid or "") if span is None else yearly_caps.get((cid or "", span))
             rows.append(_budget_row("country", cid, name, span, amount, cap, reporting, amount, cap))
-    paid = paid_by_funder(ctx)
+    paid = paid_by_year(ctx)
     for f in scenario.funders:
         cur = ctx.funder_currency(f)
         by_year = {y: paid.get(f.id, {}).get(y, 0.0) for y in years}

@@ -113,6 +113,10 @@ class Institution(Model):
     competencies: dict[Id, Level] = Field(default_factory=dict, description="Competency levels it has.")
     note: str = Field(default="", description="Free text.")
 
+    def capacity_in(self, year: int) -> float:
+        """Person-months per period in a year: its entry in capacity_pm_by_year, else capacity_pm."""
+        return self.capacity_pm_by_year.get(year, self.capacity_pm)
+
 
 class Facility(Model):
     """A shared resource with a capacity per period (clean room, wind tunnel, test range)."""

@@ -166,7 +166,7 @@ def _country(scenario: Scenario, cid: str, name: str, years: tuple[int, ...]) ->
         institutions=tuple(InstitutionSummary(i.id, i.name, i.kind, i.capacity_pm) for i in members),
         capacity_pm=sum(i.capacity_pm for i in members),
         # a year without its own figure uses the base capacity, as the solver and the checker do
-        capacity_pm_by_year={y: sum(i.capacity_pm_by_year.get(y, i.capacity_pm) for i in members) for y in years},
+        capacity_pm_by_year={y: sum(i.capacity_in(y) for i in members) for y in years},
     )
 
 

@@ -162,18 +162,23 @@ def _running(ctx: Context, p: Placed) -> range:
     return range(max(0, p.assignment.start), min(ctx.cal.horizon, p.assignment.end))
 
 
-def _capacity(ctx: Context) -> Iterator[Violation]:
-    """An institution's load in each period stays within its capacity for that year."""
+def institution_load(ctx: Context) -> dict[tuple[str, int], float]:
+    """Person-months each institution spends in each period of the horizon, by (institution, period)."""
     load: dict[tuple[str, int], float] = defaultdict(float)
     for p in ctx.placed:
         if p.institution is not None:
             for t in _running(ctx, p):
                 load[p.institution, t] += p.option.load_pm(p.assignment.end - p.assignment.start)
-    for (inst_id, t), pm in sorted(load.items()):
+    return load
+
+
+def _capacity(ctx: Context) -> Iterator[Violation]:
+    """An institution's load in each period stays within its capacity for that year."""
+    for (inst_id, t), pm in sorted(institution_load(ctx).items()):
         inst = ctx.institutions.get(inst_id)
         if inst is None:
             continue
-        cap = inst.capacity_pm_by_year.get(ctx.cal.year_of(t), inst.capacity_pm)
+        cap = inst.capacity_in(ctx.cal.year_of(t))
         if above(pm, cap):
             month = ctx.cal.start_month(t)
             yield Violation("capacity", f"{inst_id} is booked {num(pm)} PM in {month}, capacity {num(cap)} PM")
@@ -234,7 +239,7 @@ def _names(ids: set[str]) -> str:
     return ", ".join(sorted(ids)) if ids else "nobody"
 
 
-def _paid(ctx: Context) -> dict[str, dict[int, float]]:
+def paid_by_year(ctx: Context) -> dict[str, dict[int, float]]:
     """What each funder pays over the plan, by year, in its own currency."""
     out: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     for p in ctx.placed:
@@ -246,7 +251,7 @@ def _paid(ctx: Context) -> dict[str, dict[int, float]]:
 
 def _funder_caps(ctx: Context) -> Iterator[Violation]:
     """A funder pays no more than its total and its cap in each year."""
-    paid = _paid(ctx)
+    paid = paid_by_year(ctx)
     for f in ctx.s.funders:
         cur = ctx.funder_currency(f)
         years = paid.get(f.id, {})

@@ -140,10 +140,6 @@ def _whole_runs(
 def _capacity(b: Builder) -> None:
     """In every period an institution's work stays within its person-months; facilities within their units."""
     for inst in b.s.institutions:
-        caps = [
-            scaling.available(inst.capacity_pm_by_year.get(b.cal.year_of(p), inst.capacity_pm), scaling.RESOURCE)
-            for p in range(b.cal.horizon)
-        ]
         modes = [
             (md, scaling.use(md.option.load_pm(md.duration), scaling.RESOURCE))
             for md in b.modes
@@ -151,12 +147,15 @@ def _capacity(b: Builder) -> None:
         ]
         by_year = "".join(f"; {y}: {c:g}" for y, c in sorted(inst.capacity_pm_by_year.items()))
         text = f"capacity of {inst.id} ({inst.capacity_pm:g} PM per period{by_year})"
-        _cumulative(b, f"capacity:{inst.id}", text, modes, caps)
+        _cumulative(b, f"capacity:{inst.id}", text, modes, b.capacities[inst.id])
     for fac in b.s.facilities:
-        caps = [scaling.available(fac.capacity, scaling.RESOURCE)] * b.cal.horizon
         modes = [(md, scaling.use(md.option.facilities.get(fac.id, 0.0), scaling.RESOURCE)) for md in b.modes]
         _cumulative(
-            b, f"facility:{fac.id}", f"capacity of facility {fac.id} ({fac.capacity:g} {fac.unit})", modes, caps
+            b,
+            f"facility:{fac.id}",
+            f"capacity of facility {fac.id} ({fac.capacity:g} {fac.unit})",
+            modes,
+            b.capacities["facility:" + fac.id],
         )
 
 

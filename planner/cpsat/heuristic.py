@@ -68,7 +68,7 @@ def first_plan(b: Builder) -> Placed | None:
     ids = {v.wp.id for v in todo}
     if any(d.id not in ids for v in todo for d in v.wp.dependencies):
         return None  # depends on optional work, an overlap group or undoable work: leave it to CP-SAT
-    caps = _capacities(b)
+    caps = b.capacities
     load: dict[str, list[int]] = {key: [0] * b.cal.horizon for key in caps}
     pinned = {p.work_package: p for p in b.s.pins}
     budget = _Budget(b, todo)
@@ -131,18 +131,6 @@ class _Budget:
 def _spend(md: Mode, funder: str) -> float:
     """What a mode costs a funder in explicit funding (benchmark imports state it per mode)."""
     return (md.option.funding or {}).get(funder, 0.0)
-
-
-def _capacities(b: Builder) -> dict[str, list[int]]:
-    caps: dict[str, list[int]] = {}
-    for inst in b.s.institutions:
-        caps[inst.id] = [
-            scaling.available(inst.capacity_pm_by_year.get(b.cal.year_of(p), inst.capacity_pm), scaling.RESOURCE)
-            for p in range(b.cal.horizon)
-        ]
-    for fac in b.s.facilities:
-        caps["facility:" + fac.id] = [scaling.available(fac.capacity, scaling.RESOURCE)] * b.cal.horizon
-    return caps
 
 
 def _demand(md: Mode) -> dict[str, int]:

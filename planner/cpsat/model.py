@@ -148,6 +148,20 @@ class Builder:
         return self._intervals[v.wp.id]
 
     @cached_property
+    def capacities(self) -> dict[str, list[int]]:
+        """Scaled capacity per period of each institution (by id) and facility (by 'facility:id')."""
+        out = {
+            inst.id: [
+                scaling.available(inst.capacity_in(self.cal.year_of(p)), scaling.RESOURCE)
+                for p in range(self.cal.horizon)
+            ]
+            for inst in self.s.institutions
+        }
+        for fac in self.s.facilities:
+            out["facility:" + fac.id] = [scaling.available(fac.capacity, scaling.RESOURCE)] * self.cal.horizon
+        return out
+
+    @cached_property
     def modes(self) -> list[Mode]:
         return [md for v in self.wps.values() for md in v.modes]
 
