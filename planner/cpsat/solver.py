@@ -48,7 +48,7 @@ def relative_gap(value: float, bound: float) -> float:
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution and honours an external stop request."""
+    """Reports each improving solution and bound (a stop request is relayed by `_solve_stage`)."""
 
     def __init__(
         self,
@@ -59,12 +59,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         sign: int,
         started: float,
         on_progress: ProgressFn | None,
-        stop: threading.Event | None,
     ) -> None:
         super().__init__()
         self.args = (stage, stages, term)
         self.scale, self.sign, self.started = scale, sign, started
-        self.on_progress, self.stop = on_progress, stop
+        self.on_progress = on_progress
         self.solutions = 0
         self.objective: float | None = None
 
@@ -72,8 +71,6 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.solutions += 1
         self.objective = self.sign * self.objective_value / self.scale
         self._report(self.sign * self.best_objective_bound / self.scale)
-        if self.stop is not None and self.stop.is_set():
-            self.stop_search()
 
     def on_bound(self, bound: float) -> None:
         """A better bound without a new solution (CP-SAT's best_bound_callback), e.g. while proving."""
@@ -150,7 +147,7 @@ def solve(
         stage_solver = cp_model.CpSolver()
         _parameters(stage_solver, settings, _budget(settings, started, k, len(stage_names)))
         t0 = time.perf_counter()
-        watcher = _Watcher(k, len(stage_names), name, scale, sign, started, on_progress, stop)
+        watcher = _Watcher(k, len(stage_names), name, scale, sign, started, on_progress)
         if on_progress is not None:
             stage_solver.best_bound_callback = watcher.on_bound
         code = _solve_stage(stage_solver, b.model, watcher, stop, k)
@@ -243,8 +240,8 @@ def _solve_stage(
     finished = threading.Event()
 
     def relay() -> None:
-        # The watcher notices a stop only at the next improving solution, and while CP-SAT proves a
-        # bound none may come for a long time: this thread interrupts the search itself.
+        # Polled rather than checked in the solution callback: while CP-SAT proves a bound no
+        # solution may come for a long time, so this thread interrupts the search itself.
         while not finished.wait(0.1):
             if stop.is_set() and (stage > 0 or watcher.solutions > 0):
                 solver.stop_search()
