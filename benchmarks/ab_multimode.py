@@ -21,9 +21,7 @@ per instance × variant. Every plan is verified by the independent checker.
 from __future__ import annotations
 
 import argparse
-import csv
 import os
-import statistics
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,11 +30,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from harness.ab import Variant, run_ab  # noqa: E402
+
 import planner.cpsat.constraints as constraints  # noqa: E402
 import planner.cpsat.heuristic as heuristic  # noqa: E402
 import planner.cpsat.solver as solver  # noqa: E402
-from planner import SolverSettings, check_plan  # noqa: E402
-from planner.importers.psplib import import_psplib  # noqa: E402
+from planner import Plan, Scenario, SolverSettings  # noqa: E402
 
 J30 = {"j3013_3": 41, "j3037_1": 54, "j3037_9": 59, "j3045_8": 48, "j3045_9": 42, "j3053_5": 49, "j3061_6": 35}
 MMLIB50 = {
@@ -47,7 +46,6 @@ MMLIB50 = {
 INSTANCES = [(f"psplib_mm/j30/{n}.mm", b) for n, b in J30.items()] + [
     (f"mmlib/MMLIB50/{n}.mm", b) for n, b in MMLIB50.items()
 ]
-FIELDS = ["instance", "best_known", "variant", "status", "makespan", "bound", "gap_percent", "violations"]
 
 
 @contextmanager
@@ -82,47 +80,17 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/ab_multimode.csv")
     args = ap.parse_args()
     data = Path(os.environ.get("PLANNER_BENCHMARKS", ROOT.parent / "shared" / "benchmarks"))
-    names = args.variants.split(",")
-    instances = INSTANCES
     settings = SolverSettings(time_limit_s=args.time_limit, workers=args.workers, seed=1)
-    rows: list[dict[str, object]] = []
-    for k, (inst, best) in enumerate(instances):
-        scenario = import_psplib(data / inst)
-        line = []
-        for name in names if k % 2 == 0 else names[::-1]:
+
+    def solve_as(name: str) -> Variant:
+        def run(scenario: Scenario) -> Plan:
             with variant(name):
-                plan = solver.solve(scenario, settings)
-            makespan = plan.objective.get("makespan")
-            rows.append(
-                {
-                    "instance": inst,
-                    "best_known": best,
-                    "variant": name,
-                    "status": plan.status.value,
-                    "makespan": makespan,
-                    "bound": plan.bound,
-                    "gap_percent": None if makespan is None else round(100 * (makespan - best) / best, 3),
-                    "violations": len(check_plan(scenario, plan)) if plan.found else 0,
-                }
-            )
-            line.append(f"{name}={makespan}/{plan.bound}")
-        print(f"[{k + 1}/{len(instances)}] {Path(inst).name} best {best}: " + "  ".join(line), flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", newline="") as f:
-        writer = csv.DictWriter(f, FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    print(f"\n{len(instances)} instances, {args.time_limit:g} s × {args.workers} workers, seed 1")
-    print(f"{'variant':14} {'mean gap':>9} {'at best':>8} {'no plan':>8} {'sum of bounds':>14} {'violations':>11}")
-    for name in names:
-        mine = [r for r in rows if r["variant"] == name]
-        gaps = [float(r["gap_percent"]) for r in mine if r["gap_percent"] is not None]  # type: ignore[arg-type]
-        print(
-            f"{name:14} {statistics.mean(gaps) if gaps else float('nan'):8.2f}% {sum(g <= 0 for g in gaps):8d} "
-            f"{len(mine) - len(gaps):8d} {sum(float(r['bound'] or 0) for r in mine):14.0f} "  # type: ignore[arg-type]
-            f"{sum(int(r['violations']) for r in mine):11d}"  # type: ignore[call-overload]
-        )
-    print(f"wrote {args.out}")
+                return solver.solve(scenario, settings)
+
+        return run
+
+    print(f"{args.time_limit:g} s × {args.workers} workers, seed 1")
+    run_ab(INSTANCES, {name: solve_as(name) for name in args.variants.split(",")}, data, args.out)
 
 
 if __name__ == "__main__":

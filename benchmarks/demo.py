@@ -1,6 +1,7 @@
 """Benchmark: solve scenarios (the demo by default) several times and report status, gap and times.
 
     .venv/bin/python benchmarks/demo.py [SCENARIO ...] [--runs 3] [--time-limit 30] [--workers 2]
+        [--params key:value,key:value]   (raw CP-SAT parameters, e.g. subsolvers:default_lp)
 
 Every plan goes through the independent checker. Prints a table with medians and writes one CSV
 row per run to benchmarks/results/demo.csv. The machine is noisy: compare medians of one run.
@@ -16,6 +17,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
+from harness.ab import parse_params
 from rich.console import Console
 from rich.table import Table
 
@@ -26,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIELDS = ["scenario", "run", "seed", "status", "gap", "first_plan_s", "wall_s", "violations", "objective", "stages"]
 
 
-def run_once(path: Path, seed: int, time_limit: float, workers: int) -> dict[str, object]:
+def run_once(
+    path: Path, seed: int, time_limit: float, workers: int, params: dict[str, object] | None = None
+) -> dict[str, object]:
     scenario = load_scenario(path)
     started = time.perf_counter()
     first: list[float] = []
@@ -35,7 +39,8 @@ def run_once(path: Path, seed: int, time_limit: float, workers: int) -> dict[str
         if not first:
             first.append(time.perf_counter() - started)
 
-    plan = solve(scenario, SolverSettings(time_limit_s=time_limit, workers=workers, seed=seed), on_progress=on_progress)
+    settings = SolverSettings(time_limit_s=time_limit, workers=workers, seed=seed, parameters=params or {})
+    plan = solve(scenario, settings, on_progress=on_progress)
     wall = time.perf_counter() - started
     stages = "; ".join(f"{s.term}:{s.status.value}:{s.wall_time_s}s" for s in plan.solver.stages) if plan.solver else ""
     return {
@@ -57,6 +62,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--params", default="", help="raw CP-SAT parameters: key:value,key:value")
     parser.add_argument("--csv", type=Path, default=ROOT / "benchmarks/results/demo.csv")
     args = parser.parse_args()
 
@@ -64,11 +70,12 @@ def main() -> None:
     console.print(
         f"{platform.node()} · {platform.processor() or platform.machine()} · Python {platform.python_version()}"
         f" · ortools {version('ortools')} · limit {args.time_limit:g} s × {args.workers} workers"
+        + (f" · parameters {args.params}" if args.params else "")
     )
     rows = []
     for path in args.scenarios:
         for run in range(args.runs):
-            row = run_once(path, seed=run, time_limit=args.time_limit, workers=args.workers)
+            row = run_once(path, run, args.time_limit, args.workers, parse_params(args.params))
             row["run"] = run
             rows.append(row)
             console.print(", ".join(f"{k}={row[k]}" for k in FIELDS), highlight=False)

@@ -291,11 +291,20 @@ def test_reproducible_mode_gives_identical_bytes(tmp_path: Any) -> None:
 
 
 def test_raw_cp_sat_parameters_pass_through_including_lists() -> None:
+    from ortools.sat.python import cp_model
+
+    from planner.cpsat.solver import _parameters
+
     settings = SolverSettings(
         time_limit_s=5, workers=2, parameters={"subsolvers": ["default_lp", "max_lp"], "linearization_level": 2}
     )
-    assert solved(scenario()).found
     assert solve(scenario(), settings).status is Status.optimal
+    probe = cp_model.CpSolver()
+    _parameters(probe, settings, 5)
+    assert list(probe.parameters.subsolvers) == ["default_lp", "max_lp"]
+    assert probe.parameters.linearization_level == 2
+    _parameters(probe, SolverSettings(parameters={"subsolvers": "fixed"}), 5)  # one value of a list field
+    assert list(probe.parameters.subsolvers) == ["fixed"]
 
 
 def test_unknown_cp_sat_parameter_is_a_clear_error() -> None:

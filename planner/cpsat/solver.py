@@ -93,10 +93,10 @@ def _parameters(solver: cp_model.CpSolver, settings: SolverSettings, seconds: fl
     else:
         p.max_time_in_seconds = max(0.05, seconds)
     for key, value in settings.parameters.items():
-        if isinstance(value, list):  # repeated fields, e.g. subsolvers
-            field = getattr(p, key)
+        field = getattr(p, key)
+        if hasattr(field, "extend"):  # repeated fields, e.g. subsolvers: a single value is a list of one
             field.clear()
-            field.extend(value)
+            field.extend(value if isinstance(value, list) else [value])
         else:
             setattr(p, key, value)
 
