@@ -92,7 +92,7 @@ def _gap(value: float | None, bound: float | None) -> float | None:
 
 _progress()
 
-error = st.session_state.pop("job_error", None)
+error = st.session_state.get("job_error")  # shown until the next solve starts, across reruns
 if error:
     st.error(t("optimize.failed", lang, error=error))
 result = state.latest()

@@ -129,6 +129,7 @@ def current_job() -> SolveJob | None:
 
 def start_job(scenario: Scenario, settings: SolverSettings) -> bool:
     """Start a solve off the script thread; True if the plan came from the cache (same content and settings)."""
+    st.session_state.pop("job_error", None)
     job = SolveJob(scenario, settings, cache=cache()).start()
     st.session_state["job"] = job
     if job.cached:
