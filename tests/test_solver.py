@@ -307,6 +307,23 @@ def test_raw_cp_sat_parameters_pass_through_including_lists() -> None:
     assert list(probe.parameters.subsolvers) == ["fixed"]
 
 
+def test_two_workers_search_large_projects_with_restarts_unless_told_otherwise() -> None:
+    from ortools.sat.python import cp_model
+
+    from planner.cpsat.solver import LARGE_PROJECT, _parameters
+
+    def full_workers(settings: SolverSettings, size: int) -> list[str]:
+        probe = cp_model.CpSolver()
+        _parameters(probe, settings, 5, size)
+        _parameters(probe, settings, 5, size)  # set up twice, as on the first stage's retry
+        return list(probe.parameters.subsolvers)
+
+    assert full_workers(SolverSettings(workers=2), LARGE_PROJECT) == ["quick_restart"]
+    assert full_workers(SolverSettings(workers=2), LARGE_PROJECT - 1) == []  # CP-SAT's default_lp
+    assert full_workers(SolverSettings(workers=4), LARGE_PROJECT) == []
+    assert full_workers(SolverSettings(workers=2, parameters={"subsolvers": "fixed"}), LARGE_PROJECT) == ["fixed"]
+
+
 def test_unknown_cp_sat_parameter_is_a_clear_error() -> None:
     from pydantic import ValidationError
 
