@@ -92,9 +92,10 @@ def _parameters(solver: cp_model.CpSolver, settings: SolverSettings, seconds: fl
     With 2 workers CP-SAT runs one full search (its LP-based `default_lp`) beside the interleaved LNS.
     On large projects the plan, not the bound, is what is missing at short limits: there the full
     worker is `quick_restart`, which restarts often around the best plan. Measured on the 16 j120
-    instances the planner left unproven at 10 s: mean gap to best known 7.57 % → 6.13 %, better on all 16. On smaller
-    projects the LP's bound matters more (hard j30 proofs: summed bounds 553 → 535) and MMLIB50 was
-    even (3.37 % against 3.45 %), so they keep the default. Raw `subsolvers` in the settings win.
+    instances the planner left unproven at 10 s: mean gap to best known 7.57 % → 6.13 %, better on
+    all 16. On smaller projects the LP's bound matters more (hard j30 proofs: summed bounds 553 → 535), and on MMLIB50 and
+    j60 (50 and 60 work packages) it was even or worse (3.37 → 3.45 %, 2.47 → 2.72 %), so they keep the
+    default. Raw `subsolvers` in the settings win. Records: benchmarks/results/ab_params_2026-11-25.md.
     """
     p = solver.parameters
     p.num_workers = settings.workers
