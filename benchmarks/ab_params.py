@@ -1,12 +1,13 @@
 """A/B of CP-SAT parameters on instances the planner did not prove optimal in a committed run.
 
-    .venv/bin/python benchmarks/ab_params.py --from benchmarks/results/j120_sm.csv --n 16 \\
+    .venv/bin/python benchmarks/ab_params.py (--from benchmarks/results/j120_sm.csv | --set mmlib100) --n 16 \\
         --variant base= --variant lb=use_objective_lb_search:true \\
         [--variant portfolio=subsolvers:default_lp|quick_restart,num_workers:2] \\
         [--time-limit 10] [--workers 2] [--seed 1] [--out benchmarks/results/ab_params.csv]
 
 Instances: `--n` drawn with random.Random(seed) from the planner rows of the CSV that are not
-proven optimal (all of them if fewer), read from ../shared/benchmarks (or $PLANNER_BENCHMARKS).
+proven optimal (all of them if fewer), or with `--set mmlib100` from a whole set, read from
+../shared/benchmarks (or $PLANNER_BENCHMARKS).
 A variant is `name=key:value,key:value` of CP-SAT parameters added to the planner's settings
 (true/false, numbers, or `a|b|c` for repeated fields such as subsolvers); `name=` is the planner
 as it is. Per instance the variants run one after the other, their order reversed on every other
@@ -22,7 +23,7 @@ import random
 from pathlib import Path
 
 from harness.ab import Variant, parse_variant, run_ab
-from harness.sets import natural_key
+from harness.sets import SETS, instances, natural_key, read_known, sample
 
 from planner import SolverSettings, solve
 
@@ -36,9 +37,18 @@ def unproven(results: Path, n: int, seed: int) -> list[tuple[str, int]]:
     return sorted(((r["instance"], int(r["best_known"])) for r in chosen), key=lambda t: natural_key(t[0]))
 
 
+def drawn(data: Path, set_name: str, n: int, seed: int) -> list[tuple[str, int]]:
+    """`n` instances of a whole set (for sets without a committed run), with their best known values."""
+    bench = SETS[set_name]
+    known = read_known(data, bench)
+    return [(name, known[name].ub) for name in sample(instances(data, bench, known), n, seed)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--from", dest="results", type=Path, required=True, help="a committed results CSV")
+    pick = ap.add_mutually_exclusive_group(required=True)
+    pick.add_argument("--from", dest="results", type=Path, help="a committed results CSV: its unproven instances")
+    pick.add_argument("--set", dest="set_name", choices=[n for n, b in SETS.items() if not b.infeasible])
     ap.add_argument("--n", type=int, default=16)
     ap.add_argument("--variant", action="append", required=True, help="name=key:value,... (repeatable)")
     ap.add_argument("--time-limit", type=float, default=10.0)
@@ -57,8 +67,10 @@ def main() -> None:
         f"{args.time_limit:g} s × {args.workers} workers, seed {args.seed}: "
         + "; ".join(f"{k}={v or 'as is'}" for k, v in variants.items())
     )
-    instances = unproven(args.results, args.n, args.seed)
-    run_ab(instances, {name: solve_with(p) for name, p in variants.items()}, data, args.out)
+    chosen = (
+        unproven(args.results, args.n, args.seed) if args.results else drawn(data, args.set_name, args.n, args.seed)
+    )
+    run_ab(chosen, {name: solve_with(p) for name, p in variants.items()}, data, args.out)
 
 
 if __name__ == "__main__":

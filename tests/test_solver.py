@@ -3,6 +3,7 @@ infeasible only because of that rule. Every plan found goes through the independ
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -307,21 +308,33 @@ def test_raw_cp_sat_parameters_pass_through_including_lists() -> None:
     assert list(probe.parameters.subsolvers) == ["fixed"]
 
 
-def test_two_workers_search_large_projects_with_restarts_unless_told_otherwise() -> None:
+def test_two_workers_search_large_single_mode_projects_with_restarts_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from ortools.sat.python import cp_model
 
-    from planner.cpsat.solver import LARGE_PROJECT, _parameters
+    import planner.cpsat.solver as solver_module
+    from planner.cpsat.model import Builder
+    from planner.cpsat.solver import _parameters, _restarts_pay
+    from planner.importers.psplib import import_psplib
 
-    def full_workers(settings: SolverSettings, size: int) -> list[str]:
+    data = Path(__file__).parent / "data"
+    single, multi = Builder(import_psplib(data / "j301_1.sm")), Builder(import_psplib(data / "j1010_1.mm"))
+    assert not _restarts_pay(single)  # 32 work packages: small
+    monkeypatch.setattr(solver_module, "LARGE_PROJECT", 10)
+    assert _restarts_pay(single)
+    assert not _restarts_pay(multi)  # modes to choose under budgets
+
+    def full_workers(settings: SolverSettings, restarts: bool) -> list[str]:
         probe = cp_model.CpSolver()
-        _parameters(probe, settings, 5, size)
-        _parameters(probe, settings, 5, size)  # set up twice, as on the first stage's retry
+        _parameters(probe, settings, 5, restarts)
+        _parameters(probe, settings, 5, restarts)  # set up twice, as on the first stage's retry
         return list(probe.parameters.subsolvers)
 
-    assert full_workers(SolverSettings(workers=2), LARGE_PROJECT) == ["quick_restart"]
-    assert full_workers(SolverSettings(workers=2), LARGE_PROJECT - 1) == []  # CP-SAT's default_lp
-    assert full_workers(SolverSettings(workers=4), LARGE_PROJECT) == []
-    assert full_workers(SolverSettings(workers=2, parameters={"subsolvers": "fixed"}), LARGE_PROJECT) == ["fixed"]
+    assert full_workers(SolverSettings(workers=2), True) == ["quick_restart"]
+    assert full_workers(SolverSettings(workers=2), False) == []  # CP-SAT's default_lp
+    assert full_workers(SolverSettings(workers=4), True) == []
+    assert full_workers(SolverSettings(workers=2, parameters={"subsolvers": "fixed"}), True) == ["fixed"]
 
 
 def test_unknown_cp_sat_parameter_is_a_clear_error() -> None:

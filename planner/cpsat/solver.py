@@ -86,20 +86,28 @@ LARGE_PROJECT = 100
 """Work packages from which two workers search with restarts rather than with the LP (see `_parameters`)."""
 
 
-def _parameters(solver: cp_model.CpSolver, settings: SolverSettings, seconds: float, size: int = 0) -> None:
-    """CP-SAT parameters for a stage of `seconds` on a model of `size` work packages.
+def _restarts_pay(b: Builder) -> bool:
+    """Large, and every work package has one way to run: the search is about order alone."""
+    return len(b.wps) >= LARGE_PROJECT and all(len(v.modes) == 1 for v in b.wps.values())
+
+
+def _parameters(solver: cp_model.CpSolver, settings: SolverSettings, seconds: float, restarts: bool = False) -> None:
+    """CP-SAT parameters for a stage of `seconds`; `restarts` as decided by `_restarts_pay`.
 
     With 2 workers CP-SAT runs one full search (its LP-based `default_lp`) beside the interleaved LNS.
-    On large projects the plan, not the bound, is what is missing at short limits: there the full
-    worker is `quick_restart`, which restarts often around the best plan. Measured on the 16 j120
-    instances the planner left unproven at 10 s: mean gap to best known 7.57 % → 6.13 %, better on
-    all 16. On smaller projects the LP's bound matters more (hard j30 proofs: summed bounds 553 → 535), and on MMLIB50 and
-    j60 (50 and 60 work packages) it was even or worse (3.37 → 3.45 %, 2.47 → 2.72 %), so they keep the
-    default. Raw `subsolvers` in the settings win. Records: benchmarks/results/ab_params_2026-11-25.md.
+    On large projects whose modes are fixed, the plan, not the bound, is what is missing at short
+    limits: there the full worker is `quick_restart`, which restarts often around the best plan.
+    Measured on the 16 j120 instances the planner left unproven at 10 s: mean gap to best known
+    7.57 % → 6.13 %, better on all 16. Elsewhere the default stays:
+    - small projects: the LP's bound proves them (hard j30: summed bounds 553 → 535 without it), and
+      at 50 and 60 work packages it was even or worse (MMLIB50 3.37 → 3.45 %, j60 2.47 → 2.72 %);
+    - modes to choose under budgets: finding a plan at all is the hard part, and the LP worker does
+      it better (MMLIB100: with `quick_restart` one of 20 instances had no plan in 10 s).
+    Raw `subsolvers` in the settings win. Records: benchmarks/results/ab_params_2026-11-25.md.
     """
     p = solver.parameters
     p.num_workers = settings.workers
-    if settings.workers == 2 and size >= LARGE_PROJECT and "subsolvers" not in settings.parameters:
+    if settings.workers == 2 and restarts and "subsolvers" not in settings.parameters:
         p.subsolvers.clear()  # a stage's solver may be set up twice (retry with the time left)
         p.subsolvers.append("quick_restart")
     p.random_seed = settings.seed
@@ -147,6 +155,7 @@ def solve(
     lexicographic = objective.mode == "lexicographic"
     stage_names = [t.value for t in objective.priorities] if lexicographic else ["weighted"]
 
+    restarts = _restarts_pay(b)
     stages: list[Stage] = []
     solver: cp_model.CpSolver | None = None
     status = Status.optimal
@@ -162,7 +171,7 @@ def solve(
             b.model.minimize(weighted(terms, dict(objective.weights)))
             scale, sign = 1, 1
         stage_solver = cp_model.CpSolver()
-        _parameters(stage_solver, settings, _budget(settings, started, k, len(stage_names)), len(b.wps))
+        _parameters(stage_solver, settings, _budget(settings, started, k, len(stage_names)), restarts)
         t0 = time.perf_counter()
         watcher = _Watcher(k, len(stage_names), name, scale, sign, started, on_progress)
         if on_progress is not None:
@@ -171,7 +180,7 @@ def solve(
         left = settings.time_limit_s - (time.perf_counter() - started)
         if k == 0 and code == cp_model.UNKNOWN and left > 0.05 and not settings.reproducible and not _stopped(stop):
             # No plan yet: the first stage may use all the time left rather than give up at its share.
-            _parameters(stage_solver, settings, left, len(b.wps))
+            _parameters(stage_solver, settings, left, restarts)
             code = _solve_stage(stage_solver, b.model, watcher, stop, k)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if k == 0:
