@@ -21,7 +21,6 @@ per instance × variant. Every plan is verified by the independent checker.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from harness.ab import Variant, run_ab  # noqa: E402
+from harness.sets import default_data  # noqa: E402
 
 import planner.cpsat.constraints as constraints  # noqa: E402
 import planner.cpsat.heuristic as heuristic  # noqa: E402
@@ -79,7 +79,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/ab_multimode.csv")
     args = ap.parse_args()
-    data = Path(os.environ.get("PLANNER_BENCHMARKS", ROOT.parent / "shared" / "benchmarks"))
+    data = default_data()
     settings = SolverSettings(time_limit_s=args.time_limit, workers=args.workers, seed=1)
 
     def solve_as(name: str) -> Variant:

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 from pathlib import Path
 
 from harness.ab import Variant, parse_variant, run_ab
-from harness.sets import SETS, instances, natural_key, read_known, sample
+from harness.sets import SETS, default_data, instances, natural_key, read_known, sample
 
 from planner import SolverSettings, solve
 
@@ -56,7 +55,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/ab_params.csv")
     args = ap.parse_args()
-    data = Path(os.environ.get("PLANNER_BENCHMARKS", ROOT.parent / "shared" / "benchmarks"))
+    data = default_data()
 
     def solve_with(params: dict[str, object]) -> Variant:
         settings = SolverSettings(time_limit_s=args.time_limit, workers=args.workers, seed=args.seed, parameters=params)

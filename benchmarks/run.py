@@ -44,7 +44,7 @@ import psplib
 from harness.planner_path import solve_planner
 from harness.report import environment, write_markdown
 from harness.rows import FIELDS, judge, make_row
-from harness.sets import SETS, BenchSet, Known, instances, read_known, sample
+from harness.sets import SETS, BenchSet, Known, default_data, instances, read_known, sample
 from harness.summary import PLANNER, markdown_table, rich_table, stats, table_text
 from harness.verify import verify
 from peers import Outcome
@@ -88,7 +88,7 @@ def parse_args() -> argparse.Namespace:
     unknown = [s for s in args.solvers if s not in SOLVERS]
     if unknown or not args.solvers:
         p.error(f"unknown solver(s) {', '.join(unknown)}; choose from {', '.join(SOLVERS)}")
-    args.data = args.data or Path(os.environ.get("PLANNER_BENCHMARKS") or ROOT.parent / "shared" / "benchmarks")
+    args.data = args.data or default_data()
     args.out = args.out or ROOT / "benchmarks" / "results" / f"{args.set_name}.csv"
     return args
 

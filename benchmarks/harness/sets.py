@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import random
 import re
 from dataclasses import dataclass
@@ -37,6 +38,11 @@ SETS: dict[str, BenchSet] = {
         BenchSet("mmlib100", "mmlib100.csv"),
     )
 }
+
+
+def default_data() -> Path:
+    """The benchmark folder: $PLANNER_BENCHMARKS, else ../shared/benchmarks beside the project."""
+    return Path(os.environ.get("PLANNER_BENCHMARKS") or Path(__file__).resolve().parents[3] / "shared" / "benchmarks")
 
 
 @dataclass(frozen=True)
