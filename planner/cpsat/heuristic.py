@@ -4,8 +4,9 @@ Mandatory work packages are taken in order of their latest finish (a backward pa
 horizon with the shortest durations); each gets the mode and the earliest start at which it fits
 capacity, precedence and its window, among the modes that keep every funder's total within reach
 (what is committed, plus this mode, plus the least the remaining work can cost it). Other money
-rules are not checked here: CP-SAT repairs a hint that breaks them. Without this start, the makespan interval in the cumulatives (which lifts the lower
-bound) can leave CP-SAT searching seconds for a first plan on large projects.
+rules are not checked here: CP-SAT repairs a hint that breaks them. Without this start, the
+makespan interval in the cumulatives (which lifts the lower bound) can leave CP-SAT searching
+seconds for a first plan on large projects.
 """
 
 from __future__ import annotations
