@@ -254,6 +254,28 @@ def test_duration_range_trades_time_for_load() -> None:
     assert a is not None and a.end - a.start == 4 and a.load_pm == 2  # capacity 2 PM/month → 4 months at best
 
 
+def test_work_that_fills_every_institution_to_the_makespan_is_proven_optimal() -> None:
+    # 4 × 8 PM of work, 2 PM/month at each of two institutions: 8 months only if every month of both
+    # institutions is full, whichever durations are chosen. The energy row (constraints._energy) makes
+    # this the LP's bound; a wrong coefficient in it would cut the plan off or leave 8 unproven.
+    s = scenario(
+        work_packages=wps(*({"id": f"W{i}", "effort_pm": 8, "duration": {"min": 2, "max": 8}} for i in range(1, 5))),
+        objective={"priorities": ["makespan"]},
+    )
+    plan = solved(s)
+    assert plan.status is Status.optimal and plan.objective["makespan"] == 8
+
+
+@pytest.mark.parametrize(("name", "optimum"), [("j1010_1.mm", 17), ("J50100_1.mm", 45)])
+def test_multi_mode_benchmark_instances_reach_their_proven_optima(name: str, optimum: int) -> None:
+    from planner.importers.psplib import import_psplib
+
+    s = import_psplib(Path(__file__).parent / "data" / name)  # known optima: ../shared/benchmarks/known_values
+    plan = solve(s, SolverSettings(time_limit_s=10, workers=2))
+    assert check_plan(s, plan) == []
+    assert plan.status is Status.optimal and plan.objective["makespan"] == optimum
+
+
 def test_currency_conversion_uses_yearly_rates() -> None:
     s = scenario(
         time={"start": "2025-11", "periods": 12},
