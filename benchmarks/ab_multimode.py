@@ -1,16 +1,18 @@
 """A/B of model techniques on the multi-mode instances the planner missed, all variants in one run.
 
-    .venv/bin/python benchmarks/ab_multimode.py [--variants current,no-whole-runs,old-hint,no-hint]
-        [--time-limit 10] [--workers 2] [--out benchmarks/results/ab_multimode.csv]
+    .venv/bin/python benchmarks/ab_multimode.py [--variants current,no-whole-runs,no-energy,old-hint,no-hint]
+        [--set mmlib50 --n 120] [--time-limit 10] [--workers 2] [--out benchmarks/results/ab_multimode.csv]
 
 Instances: the 26 that the planner missed (not at best known) in the committed runs made before
-these techniques (j30 .mm sample 120 and MMLIB50 sample 120, seed 1, at commit 348051c), read from
+these techniques (j30 .mm sample 120 and MMLIB50 sample 120, seed 1, at commit 348051c), or with
+`--set` the same sample of a whole set as `run.py --sample N --seed 1` draws; read from
 ../shared/benchmarks (or $PLANNER_BENCHMARKS). Per instance the variants
 run one after the other, their order reversed on every other instance. Variants switch one technique
 off in the shared model:
 
 - current        the model as it is;
 - no-whole-runs  without the redundant cumulative over whole work packages (constraints._whole_runs);
+- no-energy      without the linear energy row on the makespan (constraints._energy);
 - old-hint       the list-scheduling hint choosing modes by earliest finish only, ignoring budgets;
 - no-hint        no hint at all.
 
@@ -29,8 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from ab_params import drawn  # noqa: E402
 from harness.ab import Variant, run_ab  # noqa: E402
-from harness.sets import default_data  # noqa: E402
+from harness.sets import SETS, default_data  # noqa: E402
 
 import planner.cpsat.constraints as constraints  # noqa: E402
 import planner.cpsat.heuristic as heuristic  # noqa: E402
@@ -59,12 +62,14 @@ def variant(name: str) -> Iterator[None]:
 
     if name == "no-whole-runs":
         patch(constraints, "_whole_runs", lambda *args: None)
+    elif name == "no-energy":
+        patch(constraints, "_energy", lambda *args: None)
     elif name == "old-hint":
         patch(heuristic._Budget, "affordable", lambda self, v: v.modes)
     elif name == "no-hint":
         patch(solver, "add_hint", lambda b: False)
     elif name != "current":
-        raise SystemExit(f"unknown variant {name!r}: use current, no-whole-runs, old-hint, no-hint")
+        raise SystemExit(f"unknown variant {name!r}: use current, no-whole-runs, no-energy, old-hint, no-hint")
     try:
         yield
     finally:
@@ -74,7 +79,9 @@ def variant(name: str) -> Iterator[None]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--variants", default="current,no-whole-runs,old-hint,no-hint")
+    ap.add_argument("--variants", default="current,no-whole-runs,no-energy,old-hint,no-hint")
+    ap.add_argument("--set", dest="set_name", choices=[n for n, b in SETS.items() if not b.infeasible])
+    ap.add_argument("--n", type=int, default=120, help="sample size with --set (seed 1)")
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/ab_multimode.csv")
@@ -90,7 +97,8 @@ def main() -> None:
         return run
 
     print(f"{args.time_limit:g} s × {args.workers} workers, seed 1")
-    run_ab(INSTANCES, {name: solve_as(name) for name in args.variants.split(",")}, data, args.out)
+    chosen = drawn(data, args.set_name, args.n, 1) if args.set_name else INSTANCES
+    run_ab(chosen, {name: solve_as(name) for name in args.variants.split(",")}, data, args.out)
 
 
 if __name__ == "__main__":
