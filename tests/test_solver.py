@@ -330,33 +330,40 @@ def test_raw_cp_sat_parameters_pass_through_including_lists() -> None:
     assert list(probe.parameters.subsolvers) == ["fixed"]
 
 
-def test_two_workers_search_large_single_mode_projects_with_restarts_unless_told_otherwise(
+def test_two_workers_search_single_mode_projects_by_order_unless_told_otherwise(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from ortools.sat.python import cp_model
 
     import planner.cpsat.solver as solver_module
     from planner.cpsat.model import Builder
-    from planner.cpsat.solver import _parameters, _restarts_pay
+    from planner.cpsat.solver import NOT_FOR_ORDER, _order_only, _parameters, _restarts_pay
     from planner.importers.psplib import import_psplib
 
     data = Path(__file__).parent / "data"
     single, multi = Builder(import_psplib(data / "j301_1.sm")), Builder(import_psplib(data / "j1010_1.mm"))
+    assert _order_only(single) and not _order_only(multi)  # modes to choose under budgets
     assert not _restarts_pay(single)  # 32 work packages: small
     monkeypatch.setattr(solver_module, "LARGE_PROJECT", 10)
     assert _restarts_pay(single)
-    assert not _restarts_pay(multi)  # modes to choose under budgets
+    assert not _restarts_pay(multi)
 
-    def full_workers(settings: SolverSettings, restarts: bool) -> list[str]:
+    def subsolvers(settings: SolverSettings, restarts: bool, order_only: bool) -> tuple[list[str], list[str]]:
+        """(full workers, skipped interleaved subsolvers) as CP-SAT would be set up."""
         probe = cp_model.CpSolver()
-        _parameters(probe, settings, 5, restarts)
-        _parameters(probe, settings, 5, restarts)  # set up twice, as on the first stage's retry
-        return list(probe.parameters.subsolvers)
+        _parameters(probe, settings, 5, restarts, order_only)
+        _parameters(probe, settings, 5, restarts, order_only)  # set up twice, as on the first stage's retry
+        return list(probe.parameters.subsolvers), list(probe.parameters.ignore_subsolvers)
 
-    assert full_workers(SolverSettings(workers=2), True) == ["quick_restart"]
-    assert full_workers(SolverSettings(workers=2), False) == []  # CP-SAT's default_lp
-    assert full_workers(SolverSettings(workers=4), True) == []
-    assert full_workers(SolverSettings(workers=2, parameters={"subsolvers": "fixed"}), True) == ["fixed"]
+    skipped = list(NOT_FOR_ORDER)
+    assert "scheduling_time_window_lns" not in skipped and "graph_var_lns" in skipped
+    assert subsolvers(SolverSettings(workers=2), True, True) == (["quick_restart"], skipped)
+    assert subsolvers(SolverSettings(workers=2), False, True) == ([], skipped)  # CP-SAT's default_lp
+    assert subsolvers(SolverSettings(workers=2), False, False) == ([], [])  # multi-mode: CP-SAT's defaults
+    assert subsolvers(SolverSettings(workers=4), True, True) == ([], [])
+    assert subsolvers(SolverSettings(workers=2, parameters={"subsolvers": "fixed"}), True, True) == (["fixed"], [])
+    mine = SolverSettings(workers=2, parameters={"ignore_subsolvers": ["ls"]})
+    assert subsolvers(mine, False, True) == ([], ["ls"])
 
 
 def test_unknown_cp_sat_parameter_is_a_clear_error() -> None:

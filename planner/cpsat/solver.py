@@ -86,15 +86,40 @@ LARGE_PROJECT = 100
 """Work packages from which two workers search with restarts rather than with the LP (see `_parameters`)."""
 
 
+NOT_FOR_ORDER = (
+    *("ls", "feasibility_pump", "rins/rens"),
+    *("graph_arc_lns", "graph_var_lns", "graph_cst_lns", "graph_dec_lns", "rnd_var_lns", "rnd_cst_lns"),
+)
+"""Interleaved subsolvers that two workers skip when only the order is to decide (see `_parameters`)."""
+
+
+def _order_only(b: Builder) -> bool:
+    """Every work package has one way to run: the search is about order alone."""
+    return all(len(v.modes) == 1 for v in b.wps.values())
+
+
 def _restarts_pay(b: Builder) -> bool:
-    """Large, and every work package has one way to run: the search is about order alone."""
-    return len(b.wps) >= LARGE_PROJECT and all(len(v.modes) == 1 for v in b.wps.values())
+    """Large, and only the order to decide."""
+    return len(b.wps) >= LARGE_PROJECT and _order_only(b)
 
 
-def _parameters(solver: cp_model.CpSolver, settings: SolverSettings, seconds: float, restarts: bool = False) -> None:
-    """CP-SAT parameters for a stage of `seconds`; `restarts` as decided by `_restarts_pay`.
+def _parameters(
+    solver: cp_model.CpSolver,
+    settings: SolverSettings,
+    seconds: float,
+    restarts: bool = False,
+    order_only: bool = False,
+) -> None:
+    """CP-SAT parameters for a stage of `seconds`; `restarts` and `order_only` as decided by the functions above.
 
-    With 2 workers CP-SAT runs one full search (its LP-based `default_lp`) beside the interleaved LNS.
+    With 2 workers CP-SAT runs one full search (its LP-based `default_lp`) beside the interleaved
+    subsolvers, which take turns on the second core: three scheduling LNS, six generic LNS, local
+    search, the feasibility pump and RINS. When only the order is to decide, the scheduling
+    neighbourhoods alone get that core (`NOT_FOR_ORDER` skipped): each LNS call takes up to a second
+    of wall time on these projects, so twelve in turn leave each one or two calls in 10 s. On the
+    j120 instances the planner left unproven, mean gap 5.85 → 5.50 % (better on 6, worse on 3) and on
+    another 16 of them 5.20 → 4.87 % (better on 7, worse on 1); on 16 unproven j60 instances
+    2.74 → 1.99 % (better on 8, worse on 3).
     On large projects whose modes are fixed, the plan, not the bound, is what is missing at short
     limits: there the full worker is `quick_restart`, which restarts often around the best plan.
     Measured on the 16 j120 instances the planner left unproven at 10 s: mean gap to best known
@@ -103,13 +128,19 @@ def _parameters(solver: cp_model.CpSolver, settings: SolverSettings, seconds: fl
       at 50 and 60 work packages it was even or worse (MMLIB50 3.37 → 3.45 %, j60 2.47 → 2.72 %);
     - modes to choose under budgets: finding a plan at all is the hard part, and the LP worker does
       it better (MMLIB100: with `quick_restart` one of 20 instances had no plan in 10 s).
-    Raw `subsolvers` in the settings win. Records: benchmarks/results/ab_params_2026-11-25.md.
+    Raw `subsolvers` in the settings win over both rules (and raw `ignore_subsolvers` over the
+    first). Records: benchmarks/results/ab_params_2026-11-25.md, sections 1–8 and 17.
     """
     p = solver.parameters
     p.num_workers = settings.workers
-    if settings.workers == 2 and restarts and "subsolvers" not in settings.parameters:
-        p.subsolvers.clear()  # a stage's solver may be set up twice (retry with the time left)
-        p.subsolvers.append("quick_restart")
+    if settings.workers == 2 and "subsolvers" not in settings.parameters:
+        # a stage's solver may be set up twice (retry with the time left): clear before adding
+        if restarts:
+            p.subsolvers.clear()
+            p.subsolvers.append("quick_restart")
+        if order_only:
+            p.ignore_subsolvers.clear()
+            p.ignore_subsolvers.extend(NOT_FOR_ORDER)
     p.random_seed = settings.seed
     p.log_search_progress = settings.log
     if settings.reproducible:
@@ -155,7 +186,7 @@ def solve(
     lexicographic = objective.mode == "lexicographic"
     stage_names = [t.value for t in objective.priorities] if lexicographic else ["weighted"]
 
-    restarts = _restarts_pay(b)
+    restarts, order_only = _restarts_pay(b), _order_only(b)
     stages: list[Stage] = []
     solver: cp_model.CpSolver | None = None
     status = Status.optimal
@@ -171,7 +202,7 @@ def solve(
             b.model.minimize(weighted(terms, dict(objective.weights)))
             scale, sign = 1, 1
         stage_solver = cp_model.CpSolver()
-        _parameters(stage_solver, settings, _budget(settings, started, k, len(stage_names)), restarts)
+        _parameters(stage_solver, settings, _budget(settings, started, k, len(stage_names)), restarts, order_only)
         t0 = time.perf_counter()
         watcher = _Watcher(k, len(stage_names), name, scale, sign, started, on_progress)
         if on_progress is not None:
@@ -180,7 +211,7 @@ def solve(
         left = settings.time_limit_s - (time.perf_counter() - started)
         if k == 0 and code == cp_model.UNKNOWN and left > 0.05 and not settings.reproducible and not _stopped(stop):
             # No plan yet: the first stage may use all the time left rather than give up at its share.
-            _parameters(stage_solver, settings, left, restarts)
+            _parameters(stage_solver, settings, left, restarts, order_only)
             code = _solve_stage(stage_solver, b.model, watcher, stop, k)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if k == 0:
