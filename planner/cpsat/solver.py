@@ -119,7 +119,8 @@ def _parameters(
     of wall time on these projects, so twelve in turn leave each one or two calls in 10 s. On the
     j120 instances the planner left unproven, mean gap 5.85 → 5.50 % (better on 6, worse on 3) and on
     another 16 of them 5.20 → 4.87 % (better on 7, worse on 1); on 16 unproven j60 instances
-    2.74 → 1.99 % (better on 8, worse on 3).
+    2.74 → 1.99 % (better on 8, worse on 3). Not where modes are to choose: on 16 unproven MMLIB50
+    instances it was worse (2.71 → 3.04 %), the generic neighbourhoods help choose modes.
     On large projects whose modes are fixed, the plan, not the bound, is what is missing at short
     limits: there the full worker is `quick_restart`, which restarts often around the best plan.
     Measured on the 16 j120 instances the planner left unproven at 10 s: mean gap to best known
