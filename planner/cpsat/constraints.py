@@ -69,6 +69,7 @@ def _cumulative(b: Builder, key: str, text: str, modes: Sequence[tuple[Mode, int
     if not modes or sum(d for _, d in modes) <= min(capacity):
         return  # can never bind
     top = max(capacity)
+    constant = top == min(capacity)
     intervals = [md.interval for md, _ in modes]
     demands = [d for _, d in modes]
     p = 0
@@ -80,7 +81,7 @@ def _cumulative(b: Builder, key: str, text: str, modes: Sequence[tuple[Mode, int
             intervals.append(b.model.new_fixed_size_interval_var(p, q - p, f"reserved[{key},{p}]"))
             demands.append(top - capacity[p])
         p = q
-    if b.makespan is not None and top == min(capacity):
+    if b.makespan is not None and constant:
         # Nothing runs after the makespan: an interval [makespan, horizon) taking the whole capacity lets
         # the cumulative's energy reasoning raise the makespan's lower bound (as OR-Tools' rcpsp_sat does).
         horizon = b.cal.horizon
@@ -95,7 +96,7 @@ def _cumulative(b: Builder, key: str, text: str, modes: Sequence[tuple[Mode, int
     b.model.add_cumulative(intervals, demands, top)
     if b.makespan is not None:
         _whole_runs(b, key, modes, intervals[len(modes) :], demands[len(modes) :], top)
-        if top == min(capacity):
+        if constant:
             _energy(b, b.makespan, modes, top)
 
 
@@ -107,9 +108,10 @@ def _energy(b: Builder, makespan: cp_model.IntVar, modes: Sequence[tuple[Mode, i
     the LP worker's bound on the makespan then follows the least work any mix of modes needs.
     Measured (benchmarks/results/ab_params_2026-11-25.md, section 13): on the 26 hard multi-mode
     instances the summed bounds rose from 1138 to 1201 and the mean gap fell from 3.26 % to 2.35 %;
-    on the MMLIB50 sample of 120, 12 bounds rose, none fell, 96 proven against 94. Valid only under
-    a constant capacity: `_cumulative` has then put an interval [makespan, horizon) at full
-    capacity, so all the work lies before the makespan.
+    on the MMLIB50 sample of 120, 12 bounds rose, none fell, 96 proven against 94. The makespan is
+    the latest end, so all the work lies before it. Under a capacity that changes per period the
+    same row with the top capacity would still hold, but weaker and never measured: it is added only
+    where the capacity is constant.
     """
     b.model.add(top * makespan >= sum(md.x * (md.duration * d) for md, d in modes))
 
