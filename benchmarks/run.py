@@ -6,7 +6,8 @@
 Sets: j30_sm, j60_sm, j120_sm (PSPLIB single-mode), j10_mm, j20_mm, j30_mm (PSPLIB multi-mode; j30_mm
 is the 552 feasible files), j30_mm_infeasible (the 88 j30 .mm files not in the table), mmlib50,
 mmlib100. `--sample N` draws N instances with random.Random(seed) (all if omitted); the same seed
-is the solvers' random seed. The data folder is `--data`, else $PLANNER_BENCHMARKS, else
+is the solvers' random seed unless `--solver-seed` is given (to rerun one sample with other seeds
+and see how far results move between runs). The data folder is `--data`, else $PLANNER_BENCHMARKS, else
 ../shared/benchmarks beside the project.
 
 Per instance the solvers run one after the other in this process, in alternating order (planner
@@ -78,6 +79,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--set", required=True, choices=list(SETS), dest="set_name")
     p.add_argument("--sample", type=int, help="number of instances drawn at random (all if omitted)")
     p.add_argument("--seed", type=int, default=1, help="seed of the sample and of the solvers (default 1)")
+    p.add_argument("--solver-seed", type=int, help="the solvers' random seed, if not --seed (same sample, another run)")
     p.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance and solver (default 10)")
     p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
     p.add_argument("--solvers", default=",".join(SOLVERS), help="comma-separated, from: " + ", ".join(SOLVERS))
@@ -88,6 +90,8 @@ def parse_args() -> argparse.Namespace:
     unknown = [s for s in args.solvers if s not in SOLVERS]
     if unknown or not args.solvers:
         p.error(f"unknown solver(s) {', '.join(unknown)}; choose from {', '.join(SOLVERS)}")
+    if args.solver_seed is None:
+        args.solver_seed = args.seed
     args.data = args.data or default_data()
     args.out = args.out or ROOT / "benchmarks" / "results" / f"{args.set_name}.csv"
     return args
@@ -104,7 +108,7 @@ def attempt(name: str, path: Path, args: argparse.Namespace) -> Outcome:
     """One solver on one file; a crash becomes an 'error' outcome, never the end of the run."""
     started = time.perf_counter()
     try:
-        return SOLVERS[name](path, args.time_limit, args.workers, args.seed)
+        return SOLVERS[name](path, args.time_limit, args.workers, args.solver_seed)
     except KeyboardInterrupt:
         raise
     except Exception as e:
@@ -205,6 +209,8 @@ def report(
         return 1
     headers, body = table_text(stats(rows), args.time_limit, bench.infeasible)
     title = f"{bench.name}: {done} instances, {args.time_limit:g} s × {args.workers} workers, seed {args.seed}"
+    if args.solver_seed != args.seed:
+        title += f", solver seed {args.solver_seed}"
     console.print(rich_table(headers, body, title))
     remarks = notes(bench, rows, done, total)
     for line in remarks:
