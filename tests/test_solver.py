@@ -337,33 +337,34 @@ def test_two_workers_search_single_mode_projects_by_order_unless_told_otherwise(
 
     import planner.cpsat.solver as solver_module
     from planner.cpsat.model import Builder
-    from planner.cpsat.solver import NOT_FOR_ORDER, _order_only, _parameters, _restarts_pay
+    from planner.cpsat.solver import NOT_FOR_ORDER, Search, _parameters, _search
     from planner.importers.psplib import import_psplib
 
     data = Path(__file__).parent / "data"
     single, multi = Builder(import_psplib(data / "j301_1.sm")), Builder(import_psplib(data / "j1010_1.mm"))
-    assert _order_only(single) and not _order_only(multi)  # modes to choose under budgets
-    assert not _restarts_pay(single)  # 32 work packages: small
+    assert _search(multi) is Search.MODES  # modes to choose under budgets
+    assert _search(single) is Search.ORDER  # 32 work packages: small
     monkeypatch.setattr(solver_module, "LARGE_PROJECT", 10)
-    assert _restarts_pay(single)
-    assert not _restarts_pay(multi)
+    assert _search(single) is Search.LARGE_ORDER
+    assert _search(multi) is Search.MODES
 
-    def subsolvers(settings: SolverSettings, restarts: bool, order_only: bool) -> tuple[list[str], list[str]]:
+    def subsolvers(settings: SolverSettings, search: Search) -> tuple[list[str], list[str]]:
         """(full workers, skipped interleaved subsolvers) as CP-SAT would be set up."""
         probe = cp_model.CpSolver()
-        _parameters(probe, settings, 5, restarts, order_only)
-        _parameters(probe, settings, 5, restarts, order_only)  # set up twice, as on the first stage's retry
+        _parameters(probe, settings, 5, search)
+        _parameters(probe, settings, 5, search)  # set up twice, as on the first stage's retry
         return list(probe.parameters.subsolvers), list(probe.parameters.ignore_subsolvers)
 
     skipped = list(NOT_FOR_ORDER)
     assert "scheduling_time_window_lns" not in skipped and "graph_var_lns" in skipped
-    assert subsolvers(SolverSettings(workers=2), True, True) == (["quick_restart"], skipped)
-    assert subsolvers(SolverSettings(workers=2), False, True) == ([], skipped)  # CP-SAT's default_lp
-    assert subsolvers(SolverSettings(workers=2), False, False) == ([], [])  # multi-mode: CP-SAT's defaults
-    assert subsolvers(SolverSettings(workers=4), True, True) == ([], [])
-    assert subsolvers(SolverSettings(workers=2, parameters={"subsolvers": "fixed"}), True, True) == (["fixed"], [])
+    assert subsolvers(SolverSettings(workers=2), Search.LARGE_ORDER) == (["quick_restart"], skipped)
+    assert subsolvers(SolverSettings(workers=2), Search.ORDER) == ([], skipped)  # CP-SAT's default_lp
+    assert subsolvers(SolverSettings(workers=2), Search.MODES) == ([], [])  # multi-mode: CP-SAT's defaults
+    assert subsolvers(SolverSettings(workers=4), Search.LARGE_ORDER) == ([], [])
+    fixed = SolverSettings(workers=2, parameters={"subsolvers": "fixed"})
+    assert subsolvers(fixed, Search.LARGE_ORDER) == (["fixed"], [])
     mine = SolverSettings(workers=2, parameters={"ignore_subsolvers": ["ls"]})
-    assert subsolvers(mine, False, True) == ([], ["ls"])
+    assert subsolvers(mine, Search.ORDER) == ([], ["ls"])
 
 
 def test_unknown_cp_sat_parameter_is_a_clear_error() -> None:

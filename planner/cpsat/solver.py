@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from importlib.metadata import version
 
 from ortools.sat.python import cp_model
@@ -93,24 +94,24 @@ NOT_FOR_ORDER = (
 """Interleaved subsolvers that two workers skip when only the order is to decide (see `_parameters`)."""
 
 
-def _order_only(b: Builder) -> bool:
-    """Every work package has one way to run: the search is about order alone."""
-    return all(len(v.modes) == 1 for v in b.wps.values())
+class Search(Enum):
+    """What a project leaves the search to decide, which sets how two workers use the cores (see `_parameters`)."""
+
+    MODES = "modes"  # some work package has more than one way to run
+    ORDER = "order"  # one way each: only the order is to decide
+    LARGE_ORDER = "large order"  # the same, from LARGE_PROJECT work packages on
 
 
-def _restarts_pay(b: Builder) -> bool:
-    """Large, and only the order to decide."""
-    return len(b.wps) >= LARGE_PROJECT and _order_only(b)
+def _search(b: Builder) -> Search:
+    if any(len(v.modes) != 1 for v in b.wps.values()):
+        return Search.MODES
+    return Search.LARGE_ORDER if len(b.wps) >= LARGE_PROJECT else Search.ORDER
 
 
 def _parameters(
-    solver: cp_model.CpSolver,
-    settings: SolverSettings,
-    seconds: float,
-    restarts: bool = False,
-    order_only: bool = False,
+    solver: cp_model.CpSolver, settings: SolverSettings, seconds: float, search: Search = Search.MODES
 ) -> None:
-    """CP-SAT parameters for a stage of `seconds`; `restarts` and `order_only` as decided by the functions above.
+    """CP-SAT parameters for a stage of `seconds`, for a project whose `search` is as `_search` says.
 
     With 2 workers CP-SAT runs one full search (its LP-based `default_lp`) beside the interleaved
     subsolvers, which take turns on the second core: three scheduling LNS, six generic LNS, local
@@ -130,16 +131,16 @@ def _parameters(
     - modes to choose under budgets: finding a plan at all is the hard part, and the LP worker does
       it better (MMLIB100: with `quick_restart` one of 20 instances had no plan in 10 s).
     Raw `subsolvers` in the settings win over both rules (and raw `ignore_subsolvers` over the
-    first). Records: benchmarks/results/ab_params_2026-11-25.md, sections 1–8 and 17.
+    skipped list). Records: benchmarks/results/ab_params_2026-11-25.md, sections 1–8 and 17.
     """
     p = solver.parameters
     p.num_workers = settings.workers
     if settings.workers == 2 and "subsolvers" not in settings.parameters:
         # a stage's solver may be set up twice (retry with the time left): clear before adding
-        if restarts:
+        if search is Search.LARGE_ORDER:
             p.subsolvers.clear()
             p.subsolvers.append("quick_restart")
-        if order_only:
+        if search is not Search.MODES:
             p.ignore_subsolvers.clear()
             p.ignore_subsolvers.extend(NOT_FOR_ORDER)
     p.random_seed = settings.seed
@@ -187,7 +188,7 @@ def solve(
     lexicographic = objective.mode == "lexicographic"
     stage_names = [t.value for t in objective.priorities] if lexicographic else ["weighted"]
 
-    restarts, order_only = _restarts_pay(b), _order_only(b)
+    search = _search(b)
     stages: list[Stage] = []
     solver: cp_model.CpSolver | None = None
     status = Status.optimal
@@ -203,7 +204,7 @@ def solve(
             b.model.minimize(weighted(terms, dict(objective.weights)))
             scale, sign = 1, 1
         stage_solver = cp_model.CpSolver()
-        _parameters(stage_solver, settings, _budget(settings, started, k, len(stage_names)), restarts, order_only)
+        _parameters(stage_solver, settings, _budget(settings, started, k, len(stage_names)), search)
         t0 = time.perf_counter()
         watcher = _Watcher(k, len(stage_names), name, scale, sign, started, on_progress)
         if on_progress is not None:
@@ -212,7 +213,7 @@ def solve(
         left = settings.time_limit_s - (time.perf_counter() - started)
         if k == 0 and code == cp_model.UNKNOWN and left > 0.05 and not settings.reproducible and not _stopped(stop):
             # No plan yet: the first stage may use all the time left rather than give up at its share.
-            _parameters(stage_solver, settings, left, restarts, order_only)
+            _parameters(stage_solver, settings, left, search)
             code = _solve_stage(stage_solver, b.model, watcher, stop, k)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if k == 0:
