@@ -47,6 +47,10 @@ def head_to_head(rows: list[Row]) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _percent(gap: float | None) -> str:
+    return "—" if gap is None else f"{gap:.2%}"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("csv", type=Path, nargs="+", help="results CSVs of run.py, one per run")
@@ -58,21 +62,26 @@ def main() -> int:
         return 2
     per_run = [{s.solver: s for s in stats(rows)} for rows in runs]
     solvers = list(per_run[0])
+    if any(sorted(run) != sorted(solvers) for run in per_run):
+        print("the runs do not hold the same solvers: compare runs of one --solvers list", file=sys.stderr)
+        return 2
     print("| solver | run | at best known | mean gap | proven optimal |")
     print("|---|---|---|---|---|")
     for solver in solvers:
-        figures = [run[solver] for run in per_run if solver in run]
+        figures = [run[solver] for run in per_run]
         for path, s in zip(args.csv, figures, strict=True):
-            print(f"| {solver} | {path.name} | {s.at_best} | {s.mean_gap or 0:.2%} | {s.proven_optimal} |")
-        median_gap = statistics.median(s.mean_gap or 0.0 for s in figures)
+            print(f"| {solver} | {path.name} | {s.at_best} | {_percent(s.mean_gap)} | {s.proven_optimal} |")
+        gaps = [s.mean_gap for s in figures if s.mean_gap is not None]
+        median_gap = _percent(statistics.median(gaps) if gaps else None)
         median_best = statistics.median(s.at_best for s in figures)
         median_proven = statistics.median(s.proven_optimal for s in figures)
-        print(f"| **{solver}** | **median** | **{median_best:g}** | **{median_gap:.2%}** | **{median_proven:g}** |")
+        print(f"| **{solver}** | **median** | **{median_best:g}** | **{median_gap}** | **{median_proven:g}** |")
+    counts = [head_to_head(rows) for rows in runs]
     print()
-    print("| run | " + " | ".join(f"planner vs {peer}: better / worse" for peer in head_to_head(runs[0])) + " |")
-    print("|---|" + "---|" * len(head_to_head(runs[0])))
-    for path, rows in zip(args.csv, runs, strict=True):
-        print(f"| {path.name} | " + " | ".join(f"{b} / {w}" for b, w in head_to_head(rows).values()) + " |")
+    print("| run | " + " | ".join(f"planner vs {peer}: better / worse" for peer in counts[0]) + " |")
+    print("|---|" + "---|" * len(counts[0]))
+    for path, count in zip(args.csv, counts, strict=True):
+        print(f"| {path.name} | " + " | ".join(f"{b} / {w}" for b, w in count.values()) + " |")
     return 0
 
 
