@@ -419,3 +419,27 @@ def test_first_plan_heuristic_respects_precedence_and_capacity() -> None:
     assert starts["W2"] >= starts["W1"] + 1 and starts["W3"] >= ends["W2"]
     plan = solved(s)  # the hinted solve still proves the optimum
     assert plan.status is Status.optimal
+
+
+def test_first_plan_keeps_funder_totals_paid_from_costs() -> None:
+    # Each of a and b can do a work package in 2 months at full capacity; the fastest plan runs W1 and
+    # W2 side by side, one at each. ru pays b's work but has nothing (total 0), so the hint must queue
+    # both on a, paid by by. The greedy once counted explicit funding only and hinted W2 at b.
+    from planner.cpsat.constraints import add_rules
+    from planner.cpsat.heuristic import first_plan
+    from planner.cpsat.model import Builder
+
+    s = scenario(
+        work_packages=wps({"id": "W1"}, {"id": "W2"}),
+        funders=[{"id": "by", "country": "BY", "total": 800}, {"id": "ru", "country": "RU", "total": 0}],
+        programs=[{"id": "p", "funders": ["by", "ru"]}],
+        objective={"priorities": ["makespan"]},
+    )
+    b = Builder(s)
+    add_rules(b)
+    placed = first_plan(b)
+    assert placed is not None
+    assert {w: (md.institution, md.funder, st) for w, (md, st) in placed.items()} == {
+        "W1": ("a", "by", 0),
+        "W2": ("a", "by", 2),
+    }

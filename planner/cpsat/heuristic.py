@@ -3,8 +3,9 @@
 Mandatory work packages are taken in order of their latest finish (a backward pass from the
 horizon with the shortest durations); each gets the mode and the earliest start at which it fits
 capacity, precedence and its window, among the modes that keep every funder's total within reach
-(what is committed, plus this mode, plus the least the remaining work can cost it). Other money
-rules are not checked here: CP-SAT repairs a hint that breaks them. Without this start, the
+(what is committed, plus this mode, plus the least the remaining work can cost it), in the funder's
+currency at the dearest year's rate. Other money rules are not checked here: CP-SAT repairs a hint
+that breaks them. Without this start, the
 makespan interval in the cumulatives (which lifts the lower bound) can leave CP-SAT searching
 seconds for a first plan on large projects.
 """
@@ -107,7 +108,8 @@ class _Budget:
     def __init__(self, b: Builder, todo: list[WpVars]) -> None:
         self.total = {f.id: f.total for f in b.s.funders if f.total is not None}
         self.spent = dict.fromkeys(self.total, 0.0)
-        self.least = {v.wp.id: {f: min(_spend(md, f) for md in v.modes) for f in self.total} for v in todo}
+        self.cost = {md.x.index: {f: _spend(b, md, f) for f in self.total} for v in todo for md in v.modes}
+        self.least = {v.wp.id: {f: min(self.cost[md.x.index][f] for md in v.modes) for f in self.total} for v in todo}
         self.rest = {f: sum(least[f] for least in self.least.values()) for f in self.total}
 
     def affordable(self, v: WpVars) -> list[Mode]:
@@ -116,7 +118,10 @@ class _Budget:
 
         def over(md: Mode) -> float:
             return max(
-                (self.spent[f] + _spend(md, f) + self.rest[f] - least[f] - cap for f, cap in self.total.items()),
+                (
+                    self.spent[f] + self.cost[md.x.index][f] + self.rest[f] - least[f] - cap
+                    for f, cap in self.total.items()
+                ),
                 default=0.0,
             )
 
@@ -125,13 +130,19 @@ class _Budget:
 
     def commit(self, v: WpVars, md: Mode) -> None:
         for f in self.total:
-            self.spent[f] += _spend(md, f)
+            self.spent[f] += self.cost[md.x.index][f]
             self.rest[f] -= self.least[v.wp.id][f]
 
 
-def _spend(md: Mode, funder: str) -> float:
-    """What a mode costs a funder in explicit funding (benchmark imports state it per mode)."""
-    return (md.option.funding or {}).get(funder, 0.0)
+def _spend(b: Builder, md: Mode, funder: str) -> float:
+    """What a mode costs a funder in the funder's currency: its explicit funding (as benchmark imports state
+    it) or, where the funder pays the mode's cost, that cost; converted at the dearest year's rate, so
+    that a total the greedy keeps holds whenever the work runs."""
+    amount = b.paid_by(md, funder)
+    if not amount:
+        return 0.0
+    source, target = b.source_currency(md, funder), b.money.funder_currency.get(funder)
+    return max(b.money.convert(amount, source, target, year) for year in b.cal.years)
 
 
 def _demand(md: Mode) -> dict[str, int]:
