@@ -5,9 +5,8 @@ horizon with the shortest durations); each gets the mode and the earliest start 
 capacity, precedence and its window, among the modes that keep every funder's total within reach
 (what is committed, plus this mode, plus the least the remaining work can cost it), in the funder's
 currency at the dearest year's rate. Other money rules are not checked here: CP-SAT repairs a hint
-that breaks them. Without this start, the
-makespan interval in the cumulatives (which lifts the lower bound) can leave CP-SAT searching
-seconds for a first plan on large projects.
+that breaks them. Without this start, the makespan interval in the cumulatives (which lifts the
+lower bound) can leave CP-SAT searching seconds for a first plan on large projects.
 """
 
 from __future__ import annotations
