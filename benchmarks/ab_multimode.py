@@ -1,11 +1,13 @@
 """A/B of model techniques on the multi-mode instances the planner missed, all variants in one run.
 
     .venv/bin/python benchmarks/ab_multimode.py [--variants current,no-whole-runs,no-energy,old-hint,no-hint]
-        [--set mmlib50 --n 120] [--time-limit 10] [--workers 2] [--out benchmarks/results/ab_multimode.csv]
+        [--set mmlib50 --n 120 | --from benchmarks/results/j30_sm.csv --n 16] [--time-limit 10] [--workers 2]
+        [--out benchmarks/results/ab_multimode.csv]
 
 Instances: the 26 that the planner missed (not at best known) in the committed runs made before
 these techniques (j30 .mm sample 120 and MMLIB50 sample 120, seed 1, at commit 348051c), or with
-`--set` the same sample of a whole set as `run.py --sample N --seed 1` draws; read from
+`--set` the same sample of a whole set as `run.py --sample N --seed 1` draws, or with `--from` up to
+`--n` instances that a committed run's planner left unproven (as `ab_params.py --from` draws); read from
 ../shared/benchmarks (or $PLANNER_BENCHMARKS). Per instance the variants
 run one after the other, their order reversed on every other instance. Variants switch one technique
 off in the shared model:
@@ -31,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ab_params import drawn  # noqa: E402
+from ab_params import drawn, unproven  # noqa: E402
 from harness.ab import Variant, run_ab  # noqa: E402
 from harness.sets import SETS, default_data  # noqa: E402
 
@@ -80,8 +82,10 @@ def variant(name: str) -> Iterator[None]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variants", default="current,no-whole-runs,no-energy,old-hint,no-hint")
-    ap.add_argument("--set", dest="set_name", choices=[n for n, b in SETS.items() if not b.infeasible])
-    ap.add_argument("--n", type=int, default=120, help="sample size with --set (seed 1)")
+    pick = ap.add_mutually_exclusive_group()
+    pick.add_argument("--set", dest="set_name", choices=[n for n, b in SETS.items() if not b.infeasible])
+    pick.add_argument("--from", dest="results", type=Path, help="a committed results CSV: its unproven instances")
+    ap.add_argument("--n", type=int, default=120, help="sample size with --set or --from (seed 1)")
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks/results/ab_multimode.csv")
@@ -97,7 +101,10 @@ def main() -> None:
         return run
 
     print(f"{args.time_limit:g} s × {args.workers} workers, seed 1")
-    chosen = drawn(data, args.set_name, args.n, 1) if args.set_name else INSTANCES
+    if args.set_name:
+        chosen = drawn(data, args.set_name, args.n, 1)
+    else:
+        chosen = unproven(args.results, args.n, 1) if args.results else INSTANCES
     run_ab(chosen, {name: solve_as(name) for name in args.variants.split(",")}, data, args.out)
 
 
