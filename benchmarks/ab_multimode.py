@@ -103,8 +103,10 @@ def main() -> None:
     print(f"{args.time_limit:g} s × {args.workers} workers, seed 1")
     if args.set_name:
         chosen = drawn(data, args.set_name, args.n, 1)
+    elif args.results:
+        chosen = unproven(args.results, args.n, 1)
     else:
-        chosen = unproven(args.results, args.n, 1) if args.results else INSTANCES
+        chosen = INSTANCES
     run_ab(chosen, {name: solve_as(name) for name in args.variants.split(",")}, data, args.out)
 
 
