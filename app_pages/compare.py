@@ -3,9 +3,9 @@
 import streamlit as st
 
 from app_pages import state
-from planner.charts import gantt_compare
-from planner.compare import compare
 from planner.i18n import t
+from planner.report.charts import gantt_compare
+from planner.report.compare import compare
 
 lang = state.lang()
 st.title(t("page.compare", lang))

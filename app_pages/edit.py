@@ -4,8 +4,8 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.widgets import column_config, objective_editor
-from planner.editing import TABLES, EditError
 from planner.i18n import t
+from planner.ui.editing import TABLES, EditError
 
 lang = state.lang()
 st.title(t("page.edit", lang))

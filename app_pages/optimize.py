@@ -4,9 +4,9 @@ import streamlit as st
 
 from app_pages import state
 from app_pages.widgets import objective_editor
-from planner.charts import progress_chart
+from planner.domain.settings import PRESETS, SolverSettings
 from planner.i18n import t
-from planner.settings import PRESETS, SolverSettings
+from planner.report.charts import progress_chart
 
 lang = state.lang()
 st.title(t("page.optimize", lang))
@@ -85,7 +85,7 @@ def _progress() -> None:
 def _gap(value: float | None, bound: float | None) -> float | None:
     if value is None or bound is None:
         return None
-    from planner.cpsat.solver import relative_gap
+    from planner.domain.plan import relative_gap
 
     return relative_gap(value, bound)
 

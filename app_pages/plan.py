@@ -6,10 +6,10 @@ from functools import partial
 import streamlit as st
 
 from app_pages import state
-from planner import charts
-from planner import plan_tables as tables
 from planner.i18n import t
-from planner.plan import plan_text
+from planner.io.plan_file import plan_text
+from planner.report import charts
+from planner.report import tables as tables
 
 lang = state.lang()
 st.title(t("page.plan", lang))

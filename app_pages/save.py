@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages import state
 from planner.i18n import t
-from planner.workspace import WorkspaceError, safe_path, save_scenario
+from planner.io.workspace import WorkspaceError, safe_path, save_scenario
 
 lang = state.lang()
 st.title(t("page.save", lang))

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from app_pages import state
-from planner.editing import problem_location
 from planner.i18n import t
-from planner.plan_tables import labelled
-from planner.summary import summarize, summary_tables
-from planner.workspace import list_scenarios
+from planner.io.workspace import list_scenarios
+from planner.report.summary import summarize, summary_tables
+from planner.report.tables import labelled
+from planner.ui.editing import problem_location
 
 lang = state.lang()
 st.title(t("page.scenario", lang))

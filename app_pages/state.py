@@ -14,13 +14,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from planner.editing import EditSession
+from planner.domain.plan import Plan
+from planner.domain.scenario import Scenario
+from planner.domain.settings import SolverSettings
 from planner.i18n import DEFAULT, LANGUAGES, t
-from planner.jobs import PlanCache, SolveJob
-from planner.plan import Plan
-from planner.scenario import Scenario
-from planner.settings import SolverSettings
-from planner.workspace import OpenedScenario, SaveResult, list_scenarios, open_scenario
+from planner.io.workspace import OpenedScenario, SaveResult, list_scenarios, open_scenario
+from planner.ui.editing import EditSession
+from planner.ui.jobs import PlanCache, SolveJob
 
 DEMO = "belarus-tomsk-2025-2030.yaml"
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,8 +194,8 @@ def add_plan_file(name: str, data: bytes) -> str | None:
     """
     from pydantic import ValidationError
 
-    from planner.cpsat.solver import scenario_digest
-    from planner.plan import parse_plan
+    from planner.domain.scenario import scenario_digest
+    from planner.io.plan_file import parse_plan
 
     edit = session()
     if edit is None or edit.scenario is None:

@@ -4,10 +4,10 @@ from typing import Any
 
 import streamlit as st
 
-from planner.edit_tables import ORIGIN, Column
-from planner.editing import EditSession
+from planner.domain.scenario import TERM_MEANING, Term
 from planner.i18n import t
-from planner.scenario import TERM_MEANING, Term
+from planner.ui.edit_tables import ORIGIN, Column
+from planner.ui.editing import EditSession
 
 
 def column_config(columns: tuple[Column, ...]) -> dict[str, Any]:

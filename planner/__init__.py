@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from planner.plan import Plan, Status, read_plan, write_plan
-from planner.scenario import Scenario
-from planner.settings import SolverSettings
-from planner.validate import Problem, ScenarioError, load_scenario, parse_scenario
+from planner.domain.plan import Plan, Status
+from planner.domain.scenario import Scenario
+from planner.domain.settings import SolverSettings
+from planner.io.plan_file import read_plan, write_plan
+from planner.problem.validate import Problem, ScenarioError, load_scenario, parse_scenario
 
 if TYPE_CHECKING:
     from planner.check import Violation, check_plan, evaluate
     from planner.cpsat import solve
-    from planner.explain import explain
+    from planner.diagnose.explain import explain
 
 __all__ = [
     "Plan",
@@ -46,7 +47,7 @@ _LAZY = {
     "check_plan": "planner.check",
     "evaluate": "planner.check",
     "Violation": "planner.check",
-    "explain": "planner.explain",
+    "explain": "planner.diagnose.explain",
 }
 
 

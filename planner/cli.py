@@ -15,9 +15,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from planner.plan import Plan, Status, read_plan, write_plan
-from planner.scenario import Scenario
-from planner.validate import ScenarioError, load_scenario
+from planner.domain.plan import Plan, Status
+from planner.domain.scenario import Scenario
+from planner.io.plan_file import read_plan, write_plan
+from planner.problem.validate import ScenarioError, load_scenario
 
 if TYPE_CHECKING:  # the solver (and OR-Tools) load only for commands that solve
     from planner.cpsat.solver import Progress, ProgressFn
@@ -92,7 +93,7 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file."
     Example: `planner validate scenarios/belarus-tomsk-2025-2030.yaml`
     """
     s = _load(scenario)
-    from planner.options import Catalogue
+    from planner.problem.options import Catalogue
 
     n_opts = sum(len(v) for v in Catalogue(s).by_wp.values())
     out.print(
@@ -127,7 +128,7 @@ def solve(
     same file (its wall time is then omitted).
     """
     from planner.cpsat import solve as run
-    from planner.settings import SolverSettings
+    from planner.domain.settings import SolverSettings
 
     if output.suffix.lower() not in (".json", ".yaml", ".yml"):
         raise _fail(f"{output}: the plan file must end in .json, .yaml or .yml")
@@ -203,7 +204,7 @@ def check(
     from pydantic import ValidationError
 
     from planner.check import check_plan, evaluate
-    from planner.cpsat.solver import scenario_digest
+    from planner.domain.scenario import scenario_digest
 
     s = _load(scenario)
     try:
@@ -250,7 +251,7 @@ def explain(
     Example: `planner explain scenarios/minimal.yaml`
     """
     from planner.cpsat import solve as run
-    from planner.settings import SolverSettings
+    from planner.domain.settings import SolverSettings
 
     s = _load(scenario)
     plan = run(s, SolverSettings(time_limit_s=time_limit))
@@ -271,7 +272,7 @@ def schema(
 
     Example: `planner schema -o schema/scenario.schema.json`
     """
-    from planner.schema import plan_schema, scenario_schema
+    from planner.io.schema import plan_schema, scenario_schema
 
     text = json.dumps(plan_schema() if plan else scenario_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from planner.plan import Plan
-from planner.scenario import Scenario
-from planner.validate import ScenarioError, cross_check, render_path
+from planner.domain.plan import Plan
+from planner.domain.scenario import Scenario
+from planner.io.scenario_file import render_path
+from planner.problem.crosscheck import cross_check
+from planner.problem.validate import ScenarioError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -66,7 +68,7 @@ def scenario(data: dict[str, Any] | None = None, **changes: Any) -> Scenario:
     s = Scenario.model_validate(merge(data or TINY, changes))
     problems = cross_check(s)
     if problems:
-        from planner.validate import Problem
+        from planner.problem.validate import Problem
 
         raise ScenarioError([Problem("<test>", None, render_path(loc), msg) for loc, msg in problems])
     return s

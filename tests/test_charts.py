@@ -11,7 +11,8 @@ import plotly.graph_objects as go
 import pytest
 
 from planner import Plan, Scenario, SolverSettings, Status, load_scenario, solve
-from planner.charts import (
+from planner.i18n import t
+from planner.report.charts import (
     budget_chart,
     capacity_heatmap,
     effort_heatmap,
@@ -23,8 +24,7 @@ from planner.charts import (
     month_start,
     progress_chart,
 )
-from planner.i18n import t
-from planner.plan_tables import kpis
+from planner.report.tables import kpis
 from tests.conftest import SCENARIOS, solved
 
 SETTINGS = SolverSettings(time_limit_s=2, workers=1, reproducible=True)
@@ -120,7 +120,7 @@ def test_budget_chart_draws_costs_and_caps(features: Scenario, plan: Plan) -> No
 
 
 def _year_costs(scenario: Scenario, plan: Plan) -> list[float]:
-    from planner.plan_tables import budget_use
+    from planner.report.tables import budget_use
 
     df = budget_use(scenario, plan)
     return list(df[(df["kind"] == "country") & df["year"].notna()]["amount_reporting"])

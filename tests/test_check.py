@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from planner.calendar import Calendar, Money
 from planner.check import Violation, check_plan, evaluate, year_amounts
-from planner.options import Catalogue, eligible_funders
-from planner.plan import Assignment, DeliverableDate, Plan, Status
-from planner.scenario import Scenario, Term, TimeGrid
-from planner.validate import cross_check
+from planner.domain.plan import Assignment, DeliverableDate, Plan, Status
+from planner.domain.scenario import Scenario, Term, TimeGrid
+from planner.problem.calendar import Calendar, Money
+from planner.problem.crosscheck import cross_check
+from planner.problem.options import Catalogue, eligible_funders
 
 # Two countries with yearly exchange rates to USD; BYN loses half its value in 2026, RUB doubles.
 TINY: dict[str, Any] = {

@@ -15,8 +15,9 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from planner.cli import ExitCode, app
-from planner.plan import Status, read_plan
-from planner.yamlio import dump_yaml_text
+from planner.domain.plan import Status
+from planner.io.plan_file import read_plan
+from planner.io.yamlio import dump_yaml_text
 from tests.conftest import DATA, SCENARIOS, TINY, merge, wps
 
 MINIMAL = SCENARIOS / "minimal.yaml"

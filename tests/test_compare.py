@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from planner import Plan, Scenario, SolverSettings, check_plan, solve
-from planner.compare import compare, short_money
+from planner.domain.scenario import Pin
 from planner.i18n import t
-from planner.options import Catalogue
-from planner.scenario import Pin
+from planner.problem.options import Catalogue
+from planner.report.compare import compare, short_money
 from tests.conftest import solved
 
 SETTINGS = SolverSettings(time_limit_s=2, workers=1, reproducible=True)

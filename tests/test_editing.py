@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.editing import (
+from planner.io.yamlio import dump_yaml_text, load_yaml_text
+from planner.problem.validate import Problem, parse_scenario
+from planner.ui.editing import (
     ORIGIN,
     TABLES,
     CellRef,
@@ -22,8 +24,6 @@ from planner.editing import (
     table_columns,
     table_frame,
 )
-from planner.validate import Problem, parse_scenario
-from planner.yamlio import dump_yaml_text, load_yaml_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scenarios" / "belarus-tomsk-2025-2030.yaml"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from planner.domain.scenario import Scenario, Term, WorkPackage
 from planner.importers.psplib import BenchmarkImportError, import_psplib, scenario_to_yaml
-from planner.scenario import Scenario, Term, WorkPackage
-from planner.validate import parse_scenario
+from planner.problem.validate import parse_scenario
 
 DATA = Path(__file__).resolve().parent / "data"
 SINGLE_MODE = DATA / "j301_1.sm"  # PSPLIB j30, 4 renewable resources

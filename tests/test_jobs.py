@@ -11,12 +11,12 @@ import pytest
 
 from planner.check import check_plan
 from planner.cpsat import solver
-from planner.cpsat.solver import Progress, scenario_digest
-from planner.jobs import PlanCache, SolveJob
-from planner.plan import Plan, Status
-from planner.scenario import Scenario
-from planner.settings import PRESETS, SolverSettings
-from planner.validate import load_scenario
+from planner.cpsat.solver import Progress
+from planner.domain.plan import Plan, Status
+from planner.domain.scenario import Scenario, scenario_digest
+from planner.domain.settings import PRESETS, SolverSettings
+from planner.problem.validate import load_scenario
+from planner.ui.jobs import PlanCache, SolveJob
 from tests.conftest import SCENARIOS
 
 FAST = SolverSettings(time_limit_s=5, workers=2)
@@ -107,7 +107,7 @@ def test_a_failing_solve_is_an_error_message_not_a_crash(
 
     monkeypatch.setattr(solver, "solve", broken)
     cache = PlanCache()
-    with caplog.at_level(logging.ERROR, logger="planner.jobs"):
+    with caplog.at_level(logging.ERROR, logger="planner.ui.jobs"):
         job = SolveJob(minimal, FAST, cache).start()
         assert job.wait(5)
     assert job.done and not job.running and job.plan is None

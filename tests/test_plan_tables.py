@@ -10,9 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from planner import Plan, Scenario, SolverSettings, Status, check_plan, parse_scenario, solve
-from planner.calendar import Calendar
+from planner.domain.scenario import Funder
 from planner.i18n import t
-from planner.plan_tables import (
+from planner.problem.calendar import Calendar
+from planner.report.tables import (
     ASSIGNMENT_COLUMNS,
     TOTAL,
     assignments_table,
@@ -26,7 +27,6 @@ from planner.plan_tables import (
     labelled,
     left_out_table,
 )
-from planner.scenario import Funder
 
 TABLES_YAML = """
 schema_version: 1

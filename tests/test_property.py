@@ -20,13 +20,14 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from planner.calendar import month_number, month_text
 from planner.check import check_plan, evaluate
 from planner.cpsat import solve
-from planner.plan import Plan, Status, read_plan, write_plan
-from planner.scenario import Scenario, Term
-from planner.settings import SolverSettings
-from planner.validate import cross_check
+from planner.domain.plan import Plan, Status
+from planner.domain.scenario import Scenario, Term
+from planner.domain.settings import SolverSettings
+from planner.io.plan_file import read_plan, write_plan
+from planner.problem.calendar import month_number, month_text
+from planner.problem.crosscheck import cross_check
 
 SOLVER = SolverSettings(time_limit_s=5, workers=1)
 

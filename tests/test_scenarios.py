@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from planner import SolverSettings, check_plan, evaluate, load_scenario, solve
-from planner.schema import plan_schema, scenario_schema
-from planner.yamlio import dump_yaml_text, load_yaml_text
+from planner.io.schema import plan_schema, scenario_schema
+from planner.io.yamlio import dump_yaml_text, load_yaml_text
 from tests.conftest import ROOT, SCENARIOS
 
 FILES = sorted(SCENARIOS.glob("*.yaml"))

@@ -10,9 +10,9 @@ import pytest
 
 from planner.check import check_plan, evaluate
 from planner.cpsat import solve
-from planner.plan import Plan, Status
-from planner.scenario import Scenario
-from planner.settings import SolverSettings
+from planner.domain.plan import Plan, Status
+from planner.domain.scenario import Scenario
+from planner.domain.settings import SolverSettings
 from tests.conftest import TINY, scenario, wps
 
 FAST = SolverSettings(time_limit_s=5, workers=2)
@@ -303,7 +303,7 @@ def test_weighted_objective() -> None:
 
 
 def test_reproducible_mode_gives_identical_bytes(tmp_path: Any) -> None:
-    from planner.plan import write_plan
+    from planner.io.plan_file import write_plan
 
     s = scenario(work_packages=wps(*({"id": f"W{i}", "duration": {"min": 2, "max": 4}} for i in range(1, 9))))
     settings = SolverSettings(time_limit_s=2, workers=2, seed=7, reproducible=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from planner.scenario import Scenario
-from planner.summary import Summary, summarize, summary_tables
-from planner.validate import load_scenario
+from planner.domain.scenario import Scenario
+from planner.problem.validate import load_scenario
+from planner.report.summary import Summary, summarize, summary_tables
 from tests.conftest import SCENARIOS
 
 

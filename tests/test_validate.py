@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.validate import ScenarioError, load_scenario
+from planner.problem.validate import ScenarioError, load_scenario
 from tests.conftest import SCENARIOS
 
 BASE = """\

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from planner import workspace
-from planner.workspace import (
+from planner.io import workspace
+from planner.io.workspace import (
     SaveStatus,
     WorkspaceError,
     list_scenarios,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from planner.calendar import Calendar, Money
-from planner.options import Catalogue, Option
-from planner.plan import Assignment, Plan
-from planner.scenario import Funder, Institution, Scenario, WorkPackage
+from planner.domain.plan import Assignment, Plan
+from planner.domain.scenario import Funder, Institution, Scenario, WorkPackage
+from planner.problem.calendar import Calendar, Money
+from planner.problem.options import Catalogue, Option
 
 REL_TOL = 1e-6
 """Relative tolerance for capacities, caps and shares."""

@@ -16,9 +16,9 @@ from planner.check.context import (
     pct,
     same,
 )
-from planner.options import eligible_funders
-from planner.plan import Plan
-from planner.scenario import DependencyType, Scenario
+from planner.domain.plan import Plan
+from planner.domain.scenario import DependencyType, Scenario
+from planner.problem.options import eligible_funders
 
 # ---------------------------------------------------------------- assignments
 

@@ -6,8 +6,8 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from planner.check.context import Context
-from planner.plan import Plan
-from planner.scenario import Scenario, Term
+from planner.domain.plan import Plan
+from planner.domain.scenario import Scenario, Term
 
 # ---------------------------------------------------------------- objective terms
 

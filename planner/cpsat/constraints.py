@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
-from planner import scaling
+from planner.cpsat import scaling
 from planner.cpsat.model import Builder, LinearExpr, Mode
-from planner.scenario import DependencyType
+from planner.domain.scenario import DependencyType
 
 
 def _selection(b: Builder) -> None:

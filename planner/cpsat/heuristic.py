@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from planner import scaling
+from planner.cpsat import scaling
 from planner.cpsat.model import Builder, Mode, WpVars
-from planner.scenario import DependencyType
+from planner.domain.scenario import DependencyType
 
 Placed = dict[str, tuple[Mode, int]]
 

@@ -13,10 +13,10 @@ from typing import TypeAlias
 
 from ortools.sat.python import cp_model
 
-from planner import scaling
-from planner.calendar import Calendar
-from planner.options import Catalogue, Option, eligible_funders
-from planner.scenario import Scenario, Term, WorkPackage
+from planner.cpsat import scaling
+from planner.domain.scenario import Scenario, Term, WorkPackage
+from planner.problem.calendar import Calendar
+from planner.problem.options import Catalogue, Option, eligible_funders
 
 LinearExpr: TypeAlias = cp_model.LinearExpr | cp_model.IntVar | int
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from planner import scaling
+from planner.cpsat import scaling
 from planner.cpsat.model import Builder, LinearExpr, WpVars
-from planner.scenario import Term
+from planner.domain.scenario import Term
 
 
 @dataclass(frozen=True)

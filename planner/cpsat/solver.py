@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -12,14 +11,14 @@ from importlib.metadata import version
 
 from ortools.sat.python import cp_model
 
-from planner.assemble import Decision, assignments, left_out
 from planner.cpsat.constraints import add_rules
 from planner.cpsat.heuristic import add_hint
 from planner.cpsat.model import Builder, LinearExpr
 from planner.cpsat.objective import TermExpr, build_terms, weighted
-from planner.plan import Plan, SolverInfo, Stage, Status
-from planner.scenario import Scenario, Term
-from planner.settings import SolverSettings
+from planner.domain.plan import Plan, SolverInfo, Stage, Status, relative_gap
+from planner.domain.scenario import Scenario, Term, scenario_digest
+from planner.domain.settings import SolverSettings
+from planner.problem.assemble import Decision, assignments, left_out
 
 
 @dataclass(frozen=True)
@@ -35,17 +34,6 @@ class Progress:
 
 
 ProgressFn = Callable[[Progress], None]
-
-
-def scenario_digest(scenario: Scenario) -> str:
-    """SHA-256 of a scenario's content (independent of comments and formatting)."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
-
-
-def relative_gap(value: float, bound: float) -> float:
-    """|value − bound| / max(|value|, |bound|): 0 when proven optimal, between 0 and 1 otherwise."""
-    denom = max(abs(value), abs(bound))
-    return 0.0 if denom < 1e-9 else min(1.0, abs(value - bound) / denom)
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -256,7 +244,7 @@ def solve(
     if solver is None:
         explanation: list[str] = []
         if status is Status.infeasible:
-            from planner.explain import explain
+            from planner.diagnose.explain import explain
 
             explanation = explain(scenario, settings)
         else:

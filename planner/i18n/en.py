@@ -133,7 +133,7 @@ TEXT: dict[str, str] = {
     "compare.thousand": "{x} k",
     "compare.decimal_mark": ".",
     # --- editing and saving ---
-    "edit.table.programs": "Programs",  # the programs table (planner.edit_tables.TABLES)
+    "edit.table.programs": "Programs",  # the programs table (planner.ui.edit_tables.TABLES)
     # --- solve jobs ---
     # --- pages ---
     "compare.upload": "Add a plan file (JSON or YAML, e.g. a baseline plan from git) of the open scenario",

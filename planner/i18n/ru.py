@@ -133,7 +133,7 @@ TEXT: dict[str, str] = {
     "compare.thousand": "{x} тыс.",
     "compare.decimal_mark": ",",
     # --- editing and saving ---
-    "edit.table.programs": "Программы",  # the programs table (planner.edit_tables.TABLES)
+    "edit.table.programs": "Программы",  # the programs table (planner.ui.edit_tables.TABLES)
     # --- solve jobs ---
     # --- pages ---
     "compare.upload": "Добавить файл плана (JSON или YAML, например базовый план из git) для открытого сценария",

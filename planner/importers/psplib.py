@@ -25,7 +25,7 @@ from psplib.ProjectInstance import Activity, Mode, ProjectInstance
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from planner.scenario import (
+from planner.domain.scenario import (
     SCHEMA_VERSION,
     Country,
     ExecutionOption,
@@ -38,8 +38,9 @@ from planner.scenario import (
     TimeGrid,
     WorkPackage,
 )
-from planner.validate import cross_check, render_path
-from planner.yamlio import dump_yaml_text
+from planner.io.scenario_file import render_path
+from planner.io.yamlio import dump_yaml_text
+from planner.problem.crosscheck import cross_check
 
 START_MONTH = "2025-01"
 COUNTRY_ID = "X"

@@ -12,8 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner import check_plan, load_scenario
-from planner.editing import EditSession
 from planner.importers.psplib import import_psplib, scenario_to_yaml
+from planner.ui.editing import EditSession
 from tests.conftest import DATA, ROOT, SCENARIOS
 
 DEMO = "belarus-tomsk-2025-2030.yaml"
@@ -290,7 +290,7 @@ def test_a_bug_in_a_page_shows_a_message_not_a_traceback(at: AppTest, monkeypatc
     def broken(*args: object) -> None:
         raise ValueError("a bug")
 
-    monkeypatch.setattr("planner.summary.summarize", broken)
+    monkeypatch.setattr("planner.report.summary.summarize", broken)
     at.run()
     assert not at.exception
     assert any("Something went wrong" in e for e in texts(at.error)), texts(at.error)

@@ -18,8 +18,8 @@ import pandas as pd
 from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from planner.scenario import Forbid, Funder, Institution, OverlapGroup, Pin, PriorResult, Program, WorkPackage
-from planner.yamledit import flow
+from planner.domain.scenario import Forbid, Funder, Institution, OverlapGroup, Pin, PriorResult, Program, WorkPackage
+from planner.io.yamledit import flow
 
 Kind = Literal["text", "month", "choice", "number", "level", "bool", "list", "map", "duration", "after"]
 ORIGIN = "_origin"  # hidden column: the row's position in the file, so a changed id reads as a rename

@@ -1,7 +1,7 @@
 """Charts of a plan as plotly figures: pure functions shared by the app and the HTML report.
 
 Every function takes the scenario and the plan (and a language for titles and labels) and returns a
-`plotly.graph_objects.Figure`; none of them touches Streamlit. Figures come from `planner.plan_tables`, so
+`plotly.graph_objects.Figure`; none of them touches Streamlit. Figures come from `planner.report.tables`, so
 a chart and its table always agree. An empty plan gives a figure that says so, never an exception.
 """
 
@@ -16,11 +16,11 @@ import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative
 from plotly.subplots import make_subplots
 
-from planner.calendar import month_number, month_text
+from planner.domain.plan import Plan
+from planner.domain.scenario import Scenario
 from planner.i18n import t
-from planner.plan import Plan
-from planner.plan_tables import assignments_table, budget_use, capacity_use, effort_matrix, funding_flows
-from planner.scenario import Scenario
+from planner.problem.calendar import month_number, month_text
+from planner.report.tables import assignments_table, budget_use, capacity_use, effort_matrix, funding_flows
 
 NO_GROUP = "—"
 """Row group of work done by no institution (an outside laboratory)."""

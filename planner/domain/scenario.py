@@ -3,11 +3,12 @@
 This module is the single source of truth for the scenario file format; the JSON Schema in
 `schema/scenario.schema.json` is generated from it (`planner schema`). Field-level rules live
 here; rules that relate several parts of a file (unknown ids, cycles, impossible windows) live
-in `planner.validate`, so that every problem in a file is reported together.
+in `planner.problem.validate`, so that every problem in a file is reported together.
 """
 
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -366,3 +367,8 @@ class Scenario(Model):
     pins: list[Pin] = Field(default_factory=list)
     forbids: list[Forbid] = Field(default_factory=list)
     objective: Objective = Field(default_factory=Objective)
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """SHA-256 of a scenario's content (independent of comments and formatting); no solver needed."""
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()

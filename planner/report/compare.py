@@ -8,11 +8,11 @@ from typing import Literal
 
 import pandas as pd
 
-from planner.calendar import month_number
+from planner.domain.plan import Assignment, Plan
+from planner.domain.scenario import Scenario
 from planner.i18n import t
-from planner.plan import Assignment, Plan
-from planner.plan_tables import Kpis, kpis, labelled
-from planner.scenario import Scenario
+from planner.problem.calendar import month_number
+from planner.report.tables import Kpis, kpis, labelled
 
 Value = float | str | None
 Change = Literal["moved", "added", "dropped"]

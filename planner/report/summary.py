@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from planner.calendar import Calendar, Money
-from planner.scenario import Scenario
+from planner.domain.scenario import Scenario
+from planner.problem.calendar import Calendar, Money
 
 if TYPE_CHECKING:
     import pandas as pd

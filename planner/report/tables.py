@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planner.calendar import Money
 from planner.check.context import Context, convert_years, year_amounts
 from planner.check.rules import institution_load, paid_by_year
+from planner.domain.plan import Plan
+from planner.domain.scenario import Funder, Scenario
 from planner.i18n import t
-from planner.plan import Plan
-from planner.scenario import Funder, Scenario
+from planner.problem.calendar import Money
 
 TOTAL = "Σ"
 """Label of the total row and column (the same in every language)."""

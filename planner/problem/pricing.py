@@ -6,8 +6,8 @@ period's year and converts between currencies at that year's rate.
 
 from __future__ import annotations
 
-from planner.calendar import Calendar, Money
-from planner.options import Option
+from planner.problem.calendar import Calendar, Money
+from planner.problem.options import Option
 
 
 def year_fractions(cal: Calendar, start: int, duration: int) -> dict[int, float]:

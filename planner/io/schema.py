@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from planner.plan import Plan
-from planner.scenario import Scenario
+from planner.domain.plan import Plan
+from planner.domain.scenario import Scenario
 
 
 def scenario_schema() -> dict[str, Any]:

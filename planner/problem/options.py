@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from planner.calendar import Money
-from planner.scenario import DurationRange, ExecutionOption, Institution, Scenario, WorkPackage
+from planner.domain.scenario import DurationRange, ExecutionOption, Institution, Scenario, WorkPackage
+from planner.problem.calendar import Money
 
 MAX_DURATION_CHOICES = 7
 """A duration range is offered to the optimizer as at most this many evenly spread durations."""

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.calendar import Calendar, Money
-from planner.costing import yearly_funding
-from planner.options import Catalogue
-from planner.plan import Assignment, DeliverableDate, LeftOut
-from planner.scenario import Scenario
+from planner.domain.plan import Assignment, DeliverableDate, LeftOut
+from planner.domain.scenario import Scenario
+from planner.problem.calendar import Calendar, Money
+from planner.problem.options import Catalogue
+from planner.problem.pricing import yearly_funding
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
-from planner.settings import SolverSettings
+from planner.domain.settings import SolverSettings
 
 if TYPE_CHECKING:
     from planner.cpsat.solver import Progress
-    from planner.plan import Plan
-    from planner.scenario import Scenario
+    from planner.domain.plan import Plan
+    from planner.domain.scenario import Scenario
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ CacheKey = tuple[str, str]
 
 def cache_key(scenario: Scenario, settings: SolverSettings) -> CacheKey:
     """What a plan depends on: the scenario's content (not its comments or layout) and every setting."""
-    from planner.cpsat.solver import scenario_digest  # the solver (OR-Tools) loads on first use
+    from planner.domain.scenario import scenario_digest
 
     return scenario_digest(scenario), settings.model_dump_json()
 

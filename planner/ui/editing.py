@@ -2,7 +2,7 @@
 
 The round-trip YAML document is the source of truth, not the pydantic model, so that comments
 survive. `table_frame` shows one part of a scenario as a DataFrame of simple cells (see
-`planner.edit_tables` for the columns and the cell formats); `apply_table` writes an edited frame back
+`planner.ui.edit_tables` for the columns and the cell formats); `apply_table` writes an edited frame back
 into a copy of the document, touching only the cells that changed. `EditSession` is what the app
 holds: the current text, its validation and an undo history.
 """
@@ -18,7 +18,21 @@ from typing import Any, NamedTuple
 import pandas as pd
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from planner.edit_tables import (
+from planner.domain.scenario import Objective, Scenario, Term
+from planner.io.yamledit import (
+    after_key,
+    append_item,
+    delete_item,
+    delete_key,
+    put_following,
+    replace_items,
+    set_key,
+    shift_eol_comment,
+    take_following,
+)
+from planner.io.yamlio import dump_yaml_text, load_yaml_text, to_plain
+from planner.problem.validate import Problem, ScenarioError, parse_scenario
+from planner.ui.edit_tables import (
     HINTS,
     ORIGIN,
     TABLES,
@@ -36,20 +50,6 @@ from planner.edit_tables import (
     tidy,
     to_node,
 )
-from planner.scenario import Objective, Scenario, Term
-from planner.validate import Problem, ScenarioError, parse_scenario
-from planner.yamledit import (
-    after_key,
-    append_item,
-    delete_item,
-    delete_key,
-    put_following,
-    replace_items,
-    set_key,
-    shift_eol_comment,
-    take_following,
-)
-from planner.yamlio import dump_yaml_text, load_yaml_text, to_plain
 
 __all__ = [
     "ORIGIN",

@@ -6,9 +6,7 @@ rename. `start` and `end` are period indices from 0 with `end` exclusive.
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -119,35 +117,7 @@ class Plan(PlanModel):
         return next((a for a in self.assignments if a.work_package == wp), None)
 
 
-def plan_text(plan: Plan, fmt: str = "json") -> str:
-    """A plan as JSON or YAML text (fmt "json" or "yaml"); byte-stable for equal plans."""
-    data = plan.model_dump(mode="json")
-    if fmt in ("yaml", "yml"):
-        from planner.yamlio import dump_yaml_text
-
-        return dump_yaml_text(data)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_plan(plan: Plan, path: Path) -> None:
-    """Write a plan as JSON or YAML, chosen by the file extension, atomically."""
-    text = plan_text(plan, path.suffix.lower().lstrip("."))
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-def parse_plan(text: str, fmt: str = "json") -> Plan:
-    """A plan from JSON or YAML text (raises pydantic.ValidationError or ValueError on bad input)."""
-    if fmt in ("yaml", "yml"):
-        from planner.yamlio import load_yaml_text
-
-        data = load_yaml_text(text)
-    else:
-        data = json.loads(text)
-    return Plan.model_validate(data)
-
-
-def read_plan(path: Path) -> Plan:
-    """Read a plan written by `write_plan` (raises pydantic.ValidationError or ValueError on bad input)."""
-    return parse_plan(path.read_text(encoding="utf-8"), path.suffix.lower().lstrip("."))
+def relative_gap(value: float, bound: float) -> float:
+    """|value − bound| / max(|value|, |bound|): 0 when proven optimal, between 0 and 1 otherwise."""
+    denom = max(abs(value), abs(bound))
+    return 0.0 if denom < 1e-9 else min(1.0, abs(value - bound) / denom)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from planner.scenario import Scenario, TimeGrid
+from planner.domain.scenario import Scenario, TimeGrid
 
 
 def month_number(month: str) -> int:

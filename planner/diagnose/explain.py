@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import time
 
-from planner.calendar import Calendar
-from planner.options import Catalogue, Option, eligible_funders
-from planner.scenario import DependencyType, Scenario, WorkPackage
-from planner.settings import SolverSettings
+from planner.domain.scenario import DependencyType, Scenario, WorkPackage
+from planner.domain.settings import SolverSettings
+from planner.problem.calendar import Calendar
+from planner.problem.options import Catalogue, Option, eligible_funders
 
 MAX_LINES = 12
 

@@ -1,0 +1,1 @@
+"""Why no plan exists, in domain words."""

@@ -1,0 +1,1 @@
+"""Files: YAML read and written round-trip, the scenario folder, JSON Schema, benchmark importers."""

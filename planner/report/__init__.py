@@ -1,0 +1,1 @@
+"""What people read: summaries, plan tables and KPIs, charts, comparisons."""
