@@ -92,10 +92,10 @@ def validate(scenario: Annotated[Path, typer.Argument(help="Scenario YAML file."
 
     Example: `planner validate scenarios/belarus-tomsk-2025-2030.yaml`
     """
-    s = _load(scenario)
-    from planner.problem.options import Catalogue
+    from planner.problem.prepared import prepare
 
-    n_opts = sum(len(v) for v in Catalogue(s).by_wp.values())
+    s = _load(scenario)
+    n_opts = sum(len(v) for v in prepare(s).catalogue.by_wp.values())
     out.print(
         f"{scenario}: valid — {_count(len(s.work_packages), 'work package')} in {_count(len(s.programs), 'program')}, "
         f"{_count(len(s.institutions), 'institution')}, {_count(len(s.funders), 'funder')}, "
@@ -128,6 +128,7 @@ def solve(
     same file (its wall time is then omitted).
     """
     from planner.cpsat import solve as run
+    from planner.diagnose import with_explanation
     from planner.domain.settings import SolverSettings
 
     if output.suffix.lower() not in (".json", ".yaml", ".yml"):
@@ -137,6 +138,7 @@ def solve(
     s = _load(scenario)
     settings = SolverSettings(time_limit_s=time_limit, workers=workers, seed=seed, reproducible=reproducible, log=log)
     plan = _with_progress(lambda cb: run(s, settings, on_progress=cb), time_limit, quiet or log)
+    plan = with_explanation(s, plan, settings)
     try:
         write_plan(plan, output)
     except OSError as e:
@@ -251,10 +253,12 @@ def explain(
     Example: `planner explain scenarios/minimal.yaml`
     """
     from planner.cpsat import solve as run
+    from planner.diagnose import with_explanation
     from planner.domain.settings import SolverSettings
 
     s = _load(scenario)
-    plan = run(s, SolverSettings(time_limit_s=time_limit))
+    settings = SolverSettings(time_limit_s=time_limit)
+    plan = with_explanation(s, run(s, settings), settings)
     if plan.found:
         out.print(f"{scenario} has a plan ({plan.status.value}); nothing to explain.", highlight=False)
         return

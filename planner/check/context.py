@@ -1,4 +1,4 @@
-"""What the checker works on: the scenario's lookups, the plan's assignments resolved once, tolerances."""
+"""What the checker works on: the prepared problem, the plan's assignments resolved and priced once, tolerances."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import math
 from dataclasses import dataclass
 
 from planner.domain.plan import Assignment, Plan
-from planner.domain.scenario import Funder, Institution, Scenario, WorkPackage
-from planner.problem.calendar import Calendar, Money
-from planner.problem.options import Catalogue, Option
+from planner.domain.rules import Rule
+from planner.domain.scenario import Funder, Scenario, WorkPackage
+from planner.problem.options import Option
+from planner.problem.prepared import PreparedProblem, prepare
+from planner.problem.pricing import Priced, convert_years, price_assignment, year_amounts
 
 REL_TOL = 1e-6
 """Relative tolerance for capacities, caps and shares."""
@@ -22,7 +24,7 @@ FIELD_ABS_TOL = 0.01
 class Violation:
     """One broken hard rule, in domain words."""
 
-    rule: str
+    rule: Rule
     message: str
     work_package: str | None = None
 
@@ -30,23 +32,7 @@ class Violation:
         return f"{self.rule}: {self.message}"
 
 
-# ---------------------------------------------------------------- numbers and money
-
-
-def year_amounts(cal: Calendar, amount: float, start: int, end: int) -> dict[int, float]:
-    """Split an amount evenly over the periods [start, end) and sum it by calendar year.
-
-    Work of no duration puts everything in the year of `start` (clamped to the last period of the horizon).
-    """
-    duration = end - start
-    if duration <= 0:
-        return {cal.year_of(min(start, cal.horizon - 1)): amount}
-    return {y: amount * n / duration for y, n in cal.periods_per_year(start, duration).items()}
-
-
-def convert_years(money: Money, parts: dict[int, float], source: str | None, target: str | None) -> dict[int, float]:
-    """Convert yearly parts from one currency to another, each at its own year's rate."""
-    return {y: money.convert(x, source, target, y) for y, x in parts.items()}
+# ---------------------------------------------------------------- numbers
 
 
 def above(value: float, limit: float) -> bool:
@@ -83,34 +69,45 @@ def pct(x: float) -> str:
 
 @dataclass(frozen=True)
 class Placed:
-    """An assignment whose work package and option exist, with the figures the checker derives for it."""
+    """An assignment whose work package and option exist, priced again from the scenario (never trusted)."""
 
     assignment: Assignment
     wp: WorkPackage
-    option: Option
-    cost_reporting: float
-    funding_years: dict[str, dict[int, float]]
+    priced: Priced
+
+    @property
+    def option(self) -> Option:
+        return self.priced.option
 
     @property
     def institution(self) -> str | None:
         """Who executes it: the option's institution."""
-        return self.option.institution
+        return self.priced.institution
+
+    @property
+    def cost_reporting(self) -> float:
+        return self.priced.cost_reporting
+
+    @property
+    def funding_years(self) -> dict[str, dict[int, float]]:
+        return self.priced.funding_years
 
 
 class Context:
-    """The scenario's lookups and the plan's assignments, resolved once for all rules."""
+    """The prepared problem and the plan's assignments, resolved and priced once for all rules."""
 
-    def __init__(self, scenario: Scenario, plan: Plan) -> None:
-        self.s = scenario
+    def __init__(self, scenario: Scenario | PreparedProblem, plan: Plan) -> None:
+        self.p = prepare(scenario)
+        self.s = self.p.scenario
         self.plan = plan
-        self.cal = Calendar(scenario.time)
-        self.catalogue = Catalogue(scenario)
-        self.money = self.catalogue.money
-        self.wps = {w.id: w for w in scenario.work_packages}
-        self.institutions: dict[str, Institution] = self.catalogue.institutions
-        self.funders = {f.id: f for f in scenario.funders}
-        self.programs = {p.id: p for p in scenario.programs}
-        self.groups = {g.id: g for g in scenario.overlap_groups}
+        self.cal = self.p.calendar
+        self.catalogue = self.p.catalogue
+        self.money = self.p.money
+        self.wps = self.p.work_packages
+        self.institutions = self.p.institutions
+        self.funders = self.p.funders
+        self.programs = self.p.programs
+        self.groups = self.p.groups
         # Later duplicates are reported once ("duplicate") and otherwise ignored.
         self.first: dict[str, Assignment] = {}
         for a in plan.assignments:
@@ -118,35 +115,20 @@ class Context:
                 self.first.setdefault(a.work_package, a)
         self.placed: list[Placed] = []
         for wp_id, a in self.first.items():
-            option = self.catalogue.option(wp_id, a.option)
+            option = self.p.option(wp_id, a.option)
             if option is not None:
                 self.placed.append(self.place(a, self.wps[wp_id], option))
 
-    def place(self, a: Assignment, wp: WorkPackage, option: Option) -> Placed:
-        """Derive costs and funding of an assignment from the scenario."""
-        cost_years = year_amounts(self.cal, option.cost, a.start, a.end)
-        reporting = self.money.to_reporting(option.cost, option.currency)
-        funding = self._funding_years(a, wp, option, cost_years)
-        return Placed(a, wp, option, reporting, funding)
+    @property
+    def priced(self) -> list[Priced]:
+        """The placed assignments' prices, for the pricing path's totals."""
+        return [x.priced for x in self.placed]
 
-    def _funding_years(
-        self, a: Assignment, wp: WorkPackage, option: Option, cost_years: dict[int, float]
-    ) -> dict[str, dict[int, float]]:
-        """What each funder named in the assignment pays, by year, in the funder's currency."""
-        if option.funding is not None:
-            return {
-                f: year_amounts(self.cal, amount, a.start, a.end)
-                for f, amount in option.funding.items()
-                if f in a.funding
-            }
-        program = self.programs.get(wp.program)
-        if program is None or not program.funders:
-            return {}
-        return {
-            f: convert_years(self.money, cost_years, option.currency, self.funder_currency(self.funders[f]))
-            for f in a.funding
-            if f in self.funders
-        }
+    def place(self, a: Assignment, wp: WorkPackage, option: Option) -> Placed:
+        """Price an assignment from the scenario on the one pricing path."""
+        priced = price_assignment(self.p, a)
+        assert priced is not None  # the caller found its work package and option
+        return Placed(a, wp, priced)
 
     def funder_currency(self, funder: Funder) -> str | None:
         """Currency a funder pays and is capped in."""
@@ -154,9 +136,11 @@ class Context:
 
     def country_of(self, institution: str | None) -> str | None:
         """Country of an institution, if it is known."""
-        inst = self.institutions.get(institution) if institution else None
-        return inst.country if inst else None
+        return self.p.country_of(institution)
 
     def until(self, month: str) -> int:
         """Latest end (exclusive period) that still finishes by the end of a month."""
         return self.cal.period_of(month) + 1
+
+
+__all__ = ["ABS_TOL", "FIELD_ABS_TOL", "REL_TOL", "Context", "Placed", "Violation", "convert_years", "year_amounts"]

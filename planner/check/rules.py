@@ -17,8 +17,10 @@ from planner.check.context import (
     same,
 )
 from planner.domain.plan import Plan
+from planner.domain.rules import Rule
 from planner.domain.scenario import DependencyType, Scenario
-from planner.problem.options import eligible_funders
+from planner.problem import pricing
+from planner.problem.prepared import PreparedProblem
 
 # ---------------------------------------------------------------- assignments
 
@@ -29,7 +31,7 @@ def _assignments(ctx: Context) -> Iterator[Violation]:
     for a in ctx.plan.assignments:
         wp = ctx.wps.get(a.work_package)
         if wp is None:
-            yield Violation("assignment", f"unknown work package '{a.work_package}'", a.work_package)
+            yield Violation(Rule.assignment, f"unknown work package '{a.work_package}'", a.work_package)
             continue
         problems: list[str] = []
         if a.start < 0 or a.end > cal.horizon:
@@ -46,7 +48,7 @@ def _assignments(ctx: Context) -> Iterator[Violation]:
             problems.append(f"unknown execution option '{a.option}' (options: {known})")
         else:
             problems += _option_mismatches(ctx.place(a, wp, option))
-        yield from (Violation("assignment", f"{wp.id}: {m}", wp.id) for m in problems)
+        yield from (Violation(Rule.assignment, f"{wp.id}: {m}", wp.id) for m in problems)
 
 
 def _option_mismatches(p: Placed) -> Iterator[str]:
@@ -82,7 +84,7 @@ def _duplicates(ctx: Context) -> Iterator[Violation]:
         counts[a.work_package] += 1
     for wp_id, n in counts.items():
         if n > 1:
-            yield Violation("duplicate", f"{wp_id} is assigned {n} times", wp_id)
+            yield Violation(Rule.duplicate, f"{wp_id} is assigned {n} times", wp_id)
 
 
 def _windows(ctx: Context) -> Iterator[Violation]:
@@ -92,12 +94,14 @@ def _windows(ctx: Context) -> Iterator[Violation]:
         wp = ctx.wps[wp_id]
         if wp.earliest_start and a.start < cal.period_of(wp.earliest_start):
             yield Violation(
-                "window",
+                Rule.window,
                 f"{wp_id} starts {cal.start_month(a.start)}, before its earliest start {wp.earliest_start}",
                 wp_id,
             )
         if wp.deadline and a.end > ctx.until(wp.deadline):
-            yield Violation("window", f"{wp_id} ends {cal.last_month(a.end)}, after its deadline {wp.deadline}", wp_id)
+            yield Violation(
+                Rule.window, f"{wp_id} ends {cal.last_month(a.end)}, after its deadline {wp.deadline}", wp_id
+            )
 
 
 # ---------------------------------------------------------------- selection and order
@@ -109,7 +113,7 @@ def _mandatory(ctx: Context) -> Iterator[Violation]:
         return
     for wp in ctx.s.work_packages:
         if wp.mandatory and wp.id not in ctx.first:
-            yield Violation("mandatory", f"mandatory work package {wp.id} is not in the plan", wp.id)
+            yield Violation(Rule.mandatory, f"mandatory work package {wp.id} is not in the plan", wp.id)
 
 
 def _overlap_groups(ctx: Context) -> Iterator[Violation]:
@@ -117,9 +121,11 @@ def _overlap_groups(ctx: Context) -> Iterator[Violation]:
     for g in ctx.s.overlap_groups:
         done = [m for m in g.members if m in ctx.first]
         if len(done) > 1:
-            yield Violation("overlap", f"{' and '.join(done)} describe the same work ({g.id}); at most one may be done")
+            yield Violation(
+                Rule.overlap, f"{' and '.join(done)} describe the same work ({g.id}); at most one may be done"
+            )
         elif not done and g.required and ctx.plan.found:
-            yield Violation("overlap", f"one of {', '.join(g.members)} ({g.id}) must be done, but none is")
+            yield Violation(Rule.overlap, f"one of {', '.join(g.members)} ({g.id}) must be done, but none is")
 
 
 def _precedence(ctx: Context) -> Iterator[Violation]:
@@ -131,14 +137,16 @@ def _precedence(ctx: Context) -> Iterator[Violation]:
                 done = [m for m in ctx.groups[dep.id].members if m in ctx.first]
                 if len(done) != 1:
                     yield Violation(
-                        "precedence", f"{wp_id} comes after group {dep.id}, which has {len(done)} members done", wp_id
+                        Rule.precedence,
+                        f"{wp_id} comes after group {dep.id}, which has {len(done)} members done",
+                        wp_id,
                     )
                     continue
                 pred_id = done[0]
             elif dep.id in ctx.first:
                 pred_id = dep.id
             else:
-                yield Violation("precedence", f"{wp_id} comes after {dep.id}, which is not in the plan", wp_id)
+                yield Violation(Rule.precedence, f"{wp_id} comes after {dep.id}, which is not in the plan", wp_id)
                 continue
             a = ctx.first[pred_id]
             finish = dep.type == DependencyType.finish_to_start
@@ -147,7 +155,7 @@ def _precedence(ctx: Context) -> Iterator[Violation]:
                 event = f"finishes {cal.last_month(a.end)}" if finish else f"starts {cal.start_month(a.start)}"
                 lag = f" and the lag is {dep.lag} periods" if dep.lag else ""
                 yield Violation(
-                    "precedence",
+                    Rule.precedence,
                     f"{wp_id} starts {cal.start_month(b.start)}, but {pred_id} {event}{lag}; "
                     f"it may start from {cal.start_month(earliest)}",
                     wp_id,
@@ -157,19 +165,9 @@ def _precedence(ctx: Context) -> Iterator[Violation]:
 # ---------------------------------------------------------------- resources
 
 
-def _running(ctx: Context, p: Placed) -> range:
-    """Periods of the horizon in which an assignment runs."""
-    return range(max(0, p.assignment.start), min(ctx.cal.horizon, p.assignment.end))
-
-
 def institution_load(ctx: Context) -> dict[tuple[str, int], float]:
     """Person-months each institution spends in each period of the horizon, by (institution, period)."""
-    load: dict[tuple[str, int], float] = defaultdict(float)
-    for p in ctx.placed:
-        if p.institution is not None:
-            for t in _running(ctx, p):
-                load[p.institution, t] += p.option.load_pm(p.assignment.end - p.assignment.start)
-    return load
+    return pricing.institution_load(ctx.p, ctx.priced)
 
 
 def _capacity(ctx: Context) -> Iterator[Violation]:
@@ -181,22 +179,18 @@ def _capacity(ctx: Context) -> Iterator[Violation]:
         cap = inst.capacity_in(ctx.cal.year_of(t))
         if above(pm, cap):
             month = ctx.cal.start_month(t)
-            yield Violation("capacity", f"{inst_id} is booked {num(pm)} PM in {month}, capacity {num(cap)} PM")
+            yield Violation(Rule.capacity, f"{inst_id} is booked {num(pm)} PM in {month}, capacity {num(cap)} PM")
 
 
 def _facilities(ctx: Context) -> Iterator[Violation]:
     """A facility's use in each period stays within its capacity."""
-    use: dict[tuple[str, int], float] = defaultdict(float)
-    for p in ctx.placed:
-        for fac, units in p.option.facilities.items():
-            for t in _running(ctx, p):
-                use[fac, t] += units
+    use = pricing.facility_use(ctx.p, ctx.priced)
     for f in ctx.s.facilities:
         for t in range(ctx.cal.horizon):
             if above(use.get((f.id, t), 0.0), f.capacity):
                 month = ctx.cal.start_month(t)
                 yield Violation(
-                    "facility",
+                    Rule.facility,
                     f"{f.id} is used {num(use[f.id, t])} {f.unit} in {month}, capacity {num(f.capacity)} {f.unit}",
                 )
 
@@ -214,24 +208,26 @@ def _funding(ctx: Context) -> Iterator[Violation]:
             expected = {f for f, x in p.option.funding.items() if x != 0}
             if keys != expected:
                 yield Violation(
-                    "funding",
+                    Rule.funding,
                     f"{wp_id} is funded by {_names(keys)}, but option '{p.option.id}' draws on {_names(expected)}",
                     wp_id,
                 )
         elif program_funders:
-            eligible = eligible_funders(ctx.s, ctx.institutions.get(p.institution or ""), program_funders)
+            eligible = ctx.p.funders_for(p.institution, p.wp.program)
             if len(keys) != 1:
-                yield Violation("funding", f"{wp_id} must be paid by exactly one funder, found {_names(keys)}", wp_id)
+                yield Violation(
+                    Rule.funding, f"{wp_id} must be paid by exactly one funder, found {_names(keys)}", wp_id
+                )
             elif not keys <= set(eligible):
                 yield Violation(
-                    "funding",
+                    Rule.funding,
                     f"{wp_id} is paid by {_names(keys)}, which may not pay {p.institution} in program "
                     f"{p.wp.program} (eligible: {_names(set(eligible))})",
                     wp_id,
                 )
         elif keys:
             yield Violation(
-                "funding", f"{wp_id} is paid by {_names(keys)}, but program {p.wp.program} has no funders", wp_id
+                Rule.funding, f"{wp_id} is paid by {_names(keys)}, but program {p.wp.program} has no funders", wp_id
             )
 
 
@@ -241,12 +237,7 @@ def _names(ids: set[str]) -> str:
 
 def paid_by_year(ctx: Context) -> dict[str, dict[int, float]]:
     """What each funder pays over the plan, by year, in its own currency."""
-    out: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for p in ctx.placed:
-        for f, years in p.funding_years.items():
-            for y, x in years.items():
-                out[f][y] += x
-    return out
+    return pricing.paid_by_year(ctx.priced)
 
 
 def _funder_caps(ctx: Context) -> Iterator[Violation]:
@@ -257,10 +248,10 @@ def _funder_caps(ctx: Context) -> Iterator[Violation]:
         years = paid.get(f.id, {})
         total = sum(years.values())
         if f.total is not None and above(total, f.total):
-            yield Violation("funder_cap", f"{f.id} pays {amount(total, cur)} in all, cap {amount(f.total, cur)}")
+            yield Violation(Rule.funder_cap, f"{f.id} pays {amount(total, cur)} in all, cap {amount(f.total, cur)}")
         for y, cap in sorted(f.cap_per_year.items()):
             if above(years.get(y, 0.0), cap):
-                yield Violation("funder_cap", f"{f.id} pays {amount(years[y], cur)} in {y}, cap {amount(cap, cur)}")
+                yield Violation(Rule.funder_cap, f"{f.id} pays {amount(years[y], cur)} in {y}, cap {amount(cap, cur)}")
 
 
 def _funder_shares(ctx: Context) -> Iterator[Violation]:
@@ -274,7 +265,7 @@ def _funder_shares(ctx: Context) -> Iterator[Violation]:
                 by_country[ctx.country_of(p.institution)] += sum(p.funding_years[f.id].values())
         for c, fraction, share in _off_shares(by_country, f.shares, f.tolerance):
             yield Violation(
-                "funder_share", f"{f.id} spends {pct(fraction)} in {c}, target {pct(share)} ± {pct(f.tolerance)}"
+                Rule.funder_share, f"{f.id} spends {pct(fraction)} in {c}, target {pct(share)} ± {pct(f.tolerance)}"
             )
 
 
@@ -310,7 +301,7 @@ def _program_shares(ctx: Context) -> Iterator[Violation]:
             by_country[ctx.country_of(p.institution)] += p.cost_reporting
         for c, fraction, share in _off_shares(by_country, prog.country_shares, prog.share_tolerance):
             yield Violation(
-                "program_share",
+                Rule.program_share,
                 f"program {prog.id} spends {pct(fraction)} of its cost in {c}, "
                 f"target {pct(share)} ± {pct(prog.share_tolerance)}",
             )
@@ -330,7 +321,7 @@ def _institution_shares(ctx: Context) -> Iterator[Violation]:
         for inst_id, part in sorted(by_inst.items()):
             if above(part, prog.max_institution_share * total):
                 yield Violation(
-                    "institution_share",
+                    Rule.institution_share,
                     f"{inst_id} takes {pct(part / total)} of program {prog.id}'s cost, "
                     f"at most {pct(prog.max_institution_share)} allowed",
                 )
@@ -346,15 +337,15 @@ def _pins(ctx: Context) -> Iterator[Violation]:
         a = ctx.first.get(wp_id)
         if a is None:
             if ctx.plan.found:
-                yield Violation("pin", f"{wp_id} is pinned but not in the plan", wp_id)
+                yield Violation(Rule.pin, f"{wp_id} is pinned but not in the plan", wp_id)
             continue
         if pin.institution is not None and a.institution != pin.institution:
-            yield Violation("pin", f"{wp_id} is pinned to {pin.institution} but executed by {a.institution}", wp_id)
+            yield Violation(Rule.pin, f"{wp_id} is pinned to {pin.institution} but executed by {a.institution}", wp_id)
         if pin.option is not None and a.option != pin.option:
-            yield Violation("pin", f"{wp_id} is pinned to option '{pin.option}' but uses '{a.option}'", wp_id)
+            yield Violation(Rule.pin, f"{wp_id} is pinned to option '{pin.option}' but uses '{a.option}'", wp_id)
         if pin.start is not None and a.start != ctx.cal.period_of(pin.start):
             yield Violation(
-                "pin", f"{wp_id} is pinned to start {pin.start} but starts {ctx.cal.start_month(a.start)}", wp_id
+                Rule.pin, f"{wp_id} is pinned to start {pin.start} but starts {ctx.cal.start_month(a.start)}", wp_id
             )
 
 
@@ -366,7 +357,7 @@ def _forbids(ctx: Context) -> Iterator[Violation]:
             continue
         option = ctx.catalogue.option(fb.work_package, a.option)
         if fb.institution in {a.institution, option.institution if option else None}:
-            yield Violation("forbid", f"{fb.work_package} may not be executed by {fb.institution}", fb.work_package)
+            yield Violation(Rule.forbid, f"{fb.work_package} may not be executed by {fb.institution}", fb.work_package)
 
 
 def _deliverables(ctx: Context) -> Iterator[Violation]:
@@ -380,45 +371,48 @@ def _deliverables(ctx: Context) -> Iterator[Violation]:
             expected[dl.id] = (tau, cal.last_month(tau))
             if dl.offset is not None and dl.offset > d:
                 yield Violation(
-                    "deliverable",
+                    Rule.deliverable,
                     f"{wp_id}/{dl.id} falls {dl.offset} periods after the start, past the end of the {d}-period work",
                     wp_id,
                 )
             if dl.due and tau > ctx.until(dl.due):
                 yield Violation(
-                    "deliverable", f"{wp_id}/{dl.id} is delivered {cal.last_month(tau)}, after its due {dl.due}", wp_id
+                    Rule.deliverable,
+                    f"{wp_id}/{dl.id} is delivered {cal.last_month(tau)}, after its due {dl.due}",
+                    wp_id,
                 )
         listed = [(x.id, x.period, x.month) for x in a.deliverables]
         if sorted(listed) != sorted((k, *v) for k, v in expected.items()):
             shown = ", ".join(f"{i} {m}" for i, _, m in listed) or "none"
             wanted = ", ".join(f"{i} {m}" for i, (_, m) in expected.items()) or "none"
-            yield Violation("deliverable", f"{wp_id} lists deliverables {shown}; the schedule gives {wanted}", wp_id)
+            yield Violation(Rule.deliverable, f"{wp_id} lists deliverables {shown}; the schedule gives {wanted}", wp_id)
 
 
-Rule = Callable[[Context], Iterator[Violation]]
+Check = Callable[[Context], Iterator[Violation]]
+"""A rule family's check: every violation of it in the plan."""
 
-RULES: list[Rule] = [
-    _assignments,
-    _duplicates,
-    _windows,
-    _mandatory,
-    _overlap_groups,
-    _precedence,
-    _capacity,
-    _facilities,
-    _funding,
-    _funder_caps,
-    _funder_shares,
-    _program_shares,
-    _institution_shares,
-    _pins,
-    _forbids,
-    _deliverables,
-]
-"""Every hard rule, in the order violations are reported."""
+RULES: dict[Rule, Check] = {
+    Rule.assignment: _assignments,
+    Rule.duplicate: _duplicates,
+    Rule.window: _windows,
+    Rule.mandatory: _mandatory,
+    Rule.overlap: _overlap_groups,
+    Rule.precedence: _precedence,
+    Rule.capacity: _capacity,
+    Rule.facility: _facilities,
+    Rule.funding: _funding,
+    Rule.funder_cap: _funder_caps,
+    Rule.funder_share: _funder_shares,
+    Rule.program_share: _program_shares,
+    Rule.institution_share: _institution_shares,
+    Rule.pin: _pins,
+    Rule.forbid: _forbids,
+    Rule.deliverable: _deliverables,
+}
+"""Every hard-rule family of the registry and its check, in reporting order."""
 
 
-def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
+def check_plan(scenario: Scenario | PreparedProblem, plan: Plan) -> list[Violation]:
     """Every hard rule the plan breaks; an empty list means the plan is valid.
 
     Rules that require work to be done (mandatory work, required groups, pins) apply only to a plan
@@ -427,4 +421,4 @@ def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
     if not plan.found and not plan.assignments:
         return []
     ctx = Context(scenario, plan)
-    return [v for rule in RULES for v in rule(ctx)]
+    return [v for check in RULES.values() for v in check(ctx)]

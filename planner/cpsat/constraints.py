@@ -12,18 +12,30 @@ from ortools.sat.python import cp_model
 
 from planner.cpsat import scaling
 from planner.cpsat.model import Builder, LinearExpr, Mode
+from planner.domain.rules import Rule
 from planner.domain.scenario import DependencyType
+from planner.problem.money import amount_text
 
 
-def _selection(b: Builder) -> None:
-    """Mandatory work packages are done; overlap groups keep at most (or exactly) one member."""
+def _exactly_one_option(b: Builder) -> None:
+    """A work package that is done runs by exactly one mode (option, duration, payer); one left out by none."""
     for v in b.wps.values():
-        if v.wp.mandatory:  # a fact of the program, never part of an explanation
+        b.model.add(sum(md.x for md in v.modes) == v.present)
+
+
+def _mandatory(b: Builder) -> None:
+    """Mandatory work packages are done (a fact of the program, never part of an explanation)."""
+    for v in b.wps.values():
+        if v.wp.mandatory:
             b.model.add(v.present == 1)
+
+
+def _overlap(b: Builder) -> None:
+    """Overlap groups keep at most (or, if required, exactly) one member."""
     for g in b.s.overlap_groups:
         members = [b.wps[m].present for m in g.members]
         word = "exactly" if g.required else "at most"
-        guard = b.guard(f"overlap:{g.id}", f"overlap group {g.id} allows {word} one of {', '.join(g.members)}")
+        guard = b.guard(Rule.overlap, (g.id,), f"overlap group {g.id} allows {word} one of {', '.join(g.members)}")
         if g.required:
             b.model.add(sum(members) == 1).only_enforce_if(guard)
         else:
@@ -31,20 +43,28 @@ def _selection(b: Builder) -> None:
 
 
 def _windows(b: Builder) -> None:
-    """Hard deadlines and deliverable due dates (earliest starts and the horizon are variable bounds)."""
+    """Hard deadlines: variable bounds normally (`Builder.window`), guarded rows when explaining."""
+    if not b.explain:
+        return
     for v in b.wps.values():
         wp = v.wp
-        if wp.deadline and b.explain:
+        if wp.deadline:
             limit = b.cal.period_of(wp.deadline) + 1
             b.model.add(v.end <= limit).only_enforce_if(
-                b.guard(f"deadline:{wp.id}", f"{wp.id} must finish by {wp.deadline}")
+                b.guard(Rule.window, (wp.id,), f"{wp.id} must finish by {wp.deadline}")
             )
+
+
+def _deliverables(b: Builder) -> None:
+    """Deliverables are delivered by their due dates (at their offset from the start, or at the end)."""
+    for v in b.wps.values():
+        wp = v.wp
         for dl in wp.deliverables:
             if dl.due is None:
                 continue
             limit = b.cal.period_of(dl.due) + 1
             at = v.start + dl.offset if dl.offset is not None else v.end
-            guard = b.guard(f"deliverable:{wp.id}:{dl.id}", f"deliverable {dl.id} of {wp.id} is due {dl.due}")
+            guard = b.guard(Rule.deliverable, (wp.id, dl.id), f"deliverable {dl.id} of {wp.id} is due {dl.due}")
             b.model.add(at <= limit).only_enforce_if([v.present, *guard])
 
 
@@ -52,9 +72,11 @@ def _precedence(b: Builder) -> None:
     """A work package starts after its predecessors finish (or start, for SS), plus the lag."""
     for v in b.wps.values():
         for dep in v.wp.dependencies:
-            members = b.groups[dep.id].members if dep.id in b.groups else [dep.id]
+            members = b.p.members(dep.id)
             guard = b.guard(
-                f"after:{v.wp.id}:{dep.id}", f"{v.wp.id} comes after {dep.id}" + (f" + {dep.lag}" if dep.lag else "")
+                Rule.precedence,
+                (v.wp.id, dep.id),
+                f"{v.wp.id} comes after {dep.id}" + (f" + {dep.lag}" if dep.lag else ""),
             )
             b.model.add(sum(b.wps[m].present for m in members) >= 1).only_enforce_if([v.present, *guard])
             for m in members:
@@ -63,8 +85,11 @@ def _precedence(b: Builder) -> None:
                 b.model.add(anchor + dep.lag <= v.start).only_enforce_if([v.present, pred.present, *guard])
 
 
-def _cumulative(b: Builder, key: str, text: str, modes: Sequence[tuple[Mode, int]], capacity: list[int]) -> None:
+def _cumulative(
+    b: Builder, rule: Rule, subject: str, text: str, modes: Sequence[tuple[Mode, int]], capacity: list[int]
+) -> None:
     """Per period, the demands of running modes stay within a capacity that may change per period."""
+    key = f"{rule.value}:{subject}"
     modes = [(md, d) for md, d in modes if d > 0 and md.duration > 0]
     if not modes or sum(d for _, d in modes) <= min(capacity):
         return  # can never bind
@@ -87,7 +112,7 @@ def _cumulative(b: Builder, key: str, text: str, modes: Sequence[tuple[Mode, int
         horizon = b.cal.horizon
         intervals.append(b.model.new_interval_var(b.makespan, horizon - b.makespan, horizon, f"after_makespan[{key}]"))
         demands.append(top)
-    guard = b.guard(key, text)
+    guard = b.guard(rule, (subject,), text)
     if guard:
         cap = b.model.new_int_var(top, top + sum(demands), f"cap[{key}]")
         b.model.add(cap == top).only_enforce_if(guard)
@@ -157,7 +182,7 @@ def _whole_runs(
 
 
 def _capacity(b: Builder) -> None:
-    """In every period an institution's work stays within its person-months; facilities within their units."""
+    """In every period an institution's work stays within its person-months."""
     for inst in b.s.institutions:
         modes = [
             (md, scaling.use(md.option.load_pm(md.duration), scaling.RESOURCE))
@@ -166,20 +191,25 @@ def _capacity(b: Builder) -> None:
         ]
         by_year = "".join(f"; {y}: {c:g}" for y, c in sorted(inst.capacity_pm_by_year.items()))
         text = f"capacity of {inst.id} ({inst.capacity_pm:g} PM per period{by_year})"
-        _cumulative(b, f"capacity:{inst.id}", text, modes, b.capacities[inst.id])
+        _cumulative(b, Rule.capacity, inst.id, text, modes, b.capacities[inst.id])
+
+
+def _facilities(b: Builder) -> None:
+    """In every period a facility's use stays within its units."""
     for fac in b.s.facilities:
         modes = [(md, scaling.use(md.option.facilities.get(fac.id, 0.0), scaling.RESOURCE)) for md in b.modes]
         _cumulative(
             b,
-            f"facility:{fac.id}",
+            Rule.facility,
+            fac.id,
             f"capacity of facility {fac.id} ({fac.capacity:g} {fac.unit})",
             modes,
             b.capacities["facility:" + fac.id],
         )
 
 
-def _people_decide(b: Builder) -> None:
-    """Pins fix a work package's institution, option or start; forbids exclude an institution."""
+def _pins(b: Builder) -> None:
+    """Pins fix a work package's institution, option or start (and that it is done)."""
     for pin in b.s.pins:
         v = b.wps[pin.work_package]
         fixed = [
@@ -187,24 +217,38 @@ def _people_decide(b: Builder) -> None:
             f"as option {pin.option}" if pin.option else "",
             f"starting {pin.start}" if pin.start else "",
         ]
-        guard = b.guard(f"pin:{pin.work_package}", " ".join([f"{pin.work_package} is pinned", *filter(None, fixed)]))
+        guard = b.guard(
+            Rule.pin, (pin.work_package,), " ".join([f"{pin.work_package} is pinned", *filter(None, fixed)])
+        )
         b.model.add(v.present == 1).only_enforce_if(guard)
         for md in v.modes:
             if (pin.institution and md.institution != pin.institution) or (pin.option and md.option.id != pin.option):
                 b.model.add(md.x == 0).only_enforce_if(guard)
         if pin.start:
             b.model.add(v.start == b.cal.period_of(pin.start)).only_enforce_if(guard)
+
+
+def _forbids(b: Builder) -> None:
+    """Forbids exclude an institution from a work package."""
     for fb in b.s.forbids:
         guard = b.guard(
-            f"forbid:{fb.work_package}:{fb.institution}", f"{fb.work_package} is forbidden at {fb.institution}"
+            Rule.forbid, (fb.work_package, fb.institution), f"{fb.work_package} is forbidden at {fb.institution}"
         )
         for md in b.wps[fb.work_package].modes:
             if md.institution == fb.institution:
                 b.model.add(md.x == 0).only_enforce_if(guard)
 
 
-def _money(amount: float, currency: str | None) -> str:
-    return f"{amount:,.0f} {currency}" if currency else f"{amount:,.0f}"
+def _payer(b: Builder) -> None:
+    """Work of a funded program is paid by one funder that may pay its institution, or by its option's draws.
+
+    Modes are generated per eligible payer (`Builder._candidates`), so a chosen mode names its one
+    payer; a mode of such work that names none would be unpaid work and is excluded here.
+    """
+    for md in b.modes:
+        funded = bool(b.programs[b.wps[md.wp].wp.program].funders)
+        if funded and md.option.funding is None and md.funder is None:
+            b.model.add(md.x == 0)
 
 
 Amount = Callable[[Mode, bool], LinearExpr]
@@ -212,14 +256,22 @@ Amount = Callable[[Mode, bool], LinearExpr]
 
 
 def _share_bounds(
-    b: Builder, key: str, text: str, part: list[Mode], rest: list[Mode], amount: Amount, low: float, high: float
+    b: Builder,
+    rule: Rule,
+    subject: tuple[str, ...],
+    text: str,
+    part: list[Mode],
+    rest: list[Mode],
+    amount: Amount,
+    low: float,
+    high: float,
 ) -> None:
     """low ≤ part / (part + rest) ≤ high, as (1 − low)·part ≥ low·rest and (1 − high)·part ≤ high·rest.
 
     Each side is rounded the safe way (the part down and the rest up for the lower bound, and the
     reverse for the upper one), so rounding can only make the model stricter than the checker.
     """
-    guard = b.guard(key, text)
+    guard = b.guard(rule, subject, text)
     lo, hi = scaling.use(low, scaling.SHARE), scaling.available(high, scaling.SHARE)
 
     def total(mds: list[Mode], up: bool) -> LinearExpr:
@@ -231,70 +283,111 @@ def _share_bounds(
         b.model.add((scaling.SHARE - hi) * total(part, True) <= hi * total(rest, False)).only_enforce_if(guard)
 
 
-def _funding(b: Builder) -> None:
-    """Funders pay within their total and yearly caps and keep their country shares."""
+def _funder_payers(b: Builder, funder: str) -> list[Mode]:
+    return [md for md in b.modes if b.paid_by(md, funder) > 0]
+
+
+def _paid(b: Builder, funder: str) -> Amount:
+    """What a chosen mode pays `funder` over its run, in the funder's currency (hundredths)."""
+    cur = b.money.funder_currency[funder]
+
+    def paid(md: Mode, up: bool) -> LinearExpr:
+        return b.amount_total(md, b.paid_by(md, funder), b.source_currency(md, funder), cur, up)
+
+    return paid
+
+
+def _funder_caps(b: Builder) -> None:
+    """Funders pay within their total and their cap in each year."""
     for f in b.s.funders:
         cur = b.money.funder_currency[f.id]
-        payers = [md for md in b.modes if b.paid_by(md, f.id) > 0]
-        if not payers or (f.total is None and not f.cap_per_year and not f.shares):
+        payers = _funder_payers(b, f.id)
+        if not payers:
             continue
-
-        def paid(md: Mode, up: bool, fid: str = f.id, cur: str | None = cur) -> LinearExpr:
-            return b.amount_total(md, b.paid_by(md, fid), b.source_currency(md, fid), cur, up)
-
         if f.total is not None:
-            guard = b.guard(f"funder_total:{f.id}", f"{f.id} can pay at most {_money(f.total, cur)} in total")
-            spent = sum(paid(md, True) for md in payers)
+            guard = b.guard(Rule.funder_cap, (f.id,), f"{f.id} can pay at most {amount_text(f.total, cur)} in total")
+            spent = sum(_paid(b, f.id)(md, True) for md in payers)
             b.model.add(spent <= scaling.available(f.total, scaling.MONEY)).only_enforce_if(guard)
         for year, cap in f.cap_per_year.items():
             in_year = sum(
                 b.amount_in_year(md, b.paid_by(md, f.id), b.source_currency(md, f.id), cur, year) for md in payers
             )
-            guard = b.guard(f"funder_year:{f.id}:{year}", f"{f.id} can pay at most {_money(cap, cur)} in {year}")
+            guard = b.guard(
+                Rule.funder_cap, (f.id, str(year)), f"{f.id} can pay at most {amount_text(cap, cur)} in {year}"
+            )
             b.model.add(in_year <= scaling.available(cap, scaling.MONEY)).only_enforce_if(guard)
+
+
+def _funder_shares(b: Builder) -> None:
+    """Funders keep the country shares of their money."""
+    for f in b.s.funders:
+        payers = _funder_payers(b, f.id)
+        if not payers:
+            continue
         for country, share in f.shares.items():
             part = [md for md in payers if b.country_of(md) == country]
             rest = [md for md in payers if b.country_of(md) != country]
             text = f"{f.id} pays {country} {share:.0%} ± {f.tolerance:.0%} of its money"
-            key = f"funder_share:{f.id}:{country}"
-            _share_bounds(b, key, text, part, rest, paid, share - f.tolerance, share + f.tolerance)
+            bounds = (share - f.tolerance, share + f.tolerance)
+            _share_bounds(b, Rule.funder_share, (f.id, country), text, part, rest, _paid(b, f.id), *bounds)
+
+
+def _program_modes(b: Builder, prog_id: str) -> list[Mode]:
+    return [md for md in b.modes if b.wps[md.wp].wp.program == prog_id and md.option.cost > 0]
 
 
 def _program_shares(b: Builder) -> None:
-    """Country shares of a program's cost stay within bounds; no institution takes more than its maximum share."""
+    """Country shares of a program's cost stay within bounds."""
     for prog in b.s.programs:
-        if not prog.country_shares and prog.max_institution_share is None:
+        if not prog.country_shares:
             continue
-        mds = [md for md in b.modes if b.wps[md.wp].wp.program == prog.id and md.option.cost > 0]
+        mds = _program_modes(b, prog.id)
         tol = prog.share_tolerance
         for country, share in prog.country_shares.items():
             part = [md for md in mds if b.country_of(md) == country]
             rest = [md for md in mds if b.country_of(md) != country]
             text = f"program {prog.id} gives {country} {share:.0%} ± {tol:.0%} of its cost"
-            key = f"program_share:{prog.id}:{country}"
-            _share_bounds(b, key, text, part, rest, b.cost_share, share - tol, share + tol)
-        if prog.max_institution_share is not None:
-            for inst in sorted({md.institution for md in mds if md.institution}):
-                part = [md for md in mds if md.institution == inst]
-                rest = [md for md in mds if md.institution != inst]
-                text = f"{inst} may take at most {prog.max_institution_share:.0%} of program {prog.id}'s cost"
-                key = f"institution_share:{prog.id}:{inst}"
-                _share_bounds(b, key, text, part, rest, b.cost_share, 0.0, prog.max_institution_share)
+            bounds = (share - tol, share + tol)
+            _share_bounds(b, Rule.program_share, (prog.id, country), text, part, rest, b.cost_share, *bounds)
 
 
-FAMILIES: list[Callable[[Builder], None]] = [
-    _selection,
-    _windows,
-    _precedence,
-    _capacity,
-    _people_decide,
-    _funding,
-    _program_shares,
-]
-"""Every hard rule of the planner, in the order they are added to the model."""
+def _institution_shares(b: Builder) -> None:
+    """No institution takes more than its program's maximum share of the cost."""
+    for prog in b.s.programs:
+        if prog.max_institution_share is None:
+            continue
+        mds = _program_modes(b, prog.id)
+        for inst in sorted({md.institution for md in mds if md.institution}):
+            part = [md for md in mds if md.institution == inst]
+            rest = [md for md in mds if md.institution != inst]
+            text = f"{inst} may take at most {prog.max_institution_share:.0%} of program {prog.id}'s cost"
+            subject = (prog.id, inst)
+            high = prog.max_institution_share
+            _share_bounds(b, Rule.institution_share, subject, text, part, rest, b.cost_share, 0.0, high)
+
+
+FAMILIES: dict[Rule, Callable[[Builder], None]] = {
+    Rule.assignment: _exactly_one_option,
+    Rule.duplicate: _exactly_one_option,  # one mode per work package: it cannot be executed twice
+    Rule.mandatory: _mandatory,
+    Rule.overlap: _overlap,
+    Rule.window: _windows,
+    Rule.deliverable: _deliverables,
+    Rule.precedence: _precedence,
+    Rule.capacity: _capacity,
+    Rule.facility: _facilities,
+    Rule.pin: _pins,
+    Rule.forbid: _forbids,
+    Rule.funding: _payer,
+    Rule.funder_cap: _funder_caps,
+    Rule.funder_share: _funder_shares,
+    Rule.program_share: _program_shares,
+    Rule.institution_share: _institution_shares,
+}
+"""Every hard-rule family of the registry and the function that adds it, in the order they are added."""
 
 
 def add_rules(b: Builder) -> None:
-    """Add every hard rule to the model."""
-    for family in FAMILIES:
+    """Add every hard rule to the model (a function shared by two families is called once)."""
+    for family in dict.fromkeys(FAMILIES.values()):
         family(b)

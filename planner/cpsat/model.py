@@ -14,9 +14,10 @@ from typing import TypeAlias
 from ortools.sat.python import cp_model
 
 from planner.cpsat import scaling
+from planner.domain.rules import Rule
 from planner.domain.scenario import Scenario, Term, WorkPackage
-from planner.problem.calendar import Calendar
-from planner.problem.options import Catalogue, Option, eligible_funders
+from planner.problem.options import Option
+from planner.problem.prepared import PreparedProblem, prepare
 
 LinearExpr: TypeAlias = cp_model.LinearExpr | cp_model.IntVar | int
 
@@ -51,59 +52,67 @@ class WpVars:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A group of hard constraints that the explanation can name (e.g. 'deadline of T-07')."""
+class Guarded:
+    """Hard constraints the explanation can name: a rule family, what it is about (ids, a year) and its sentence."""
 
-    key: str
+    rule: Rule
+    subject: tuple[str, ...]
     text: str
+
+    @property
+    def key(self) -> str:
+        """'capacity:tusur', 'funder_cap:by-budget:2026': the family's word and the subject."""
+        return ":".join([self.rule.value, *self.subject])
 
 
 class Builder:
     """Holds the CP-SAT model and its variables; constraint families add to it (see constraints.py)."""
 
-    def __init__(self, scenario: Scenario, explain: bool = False) -> None:
-        self.s = scenario
-        self.cal = Calendar(scenario.time)
-        self.cat = Catalogue(scenario)
-        self.money = self.cat.money
+    def __init__(self, problem: Scenario | PreparedProblem, explain: bool = False) -> None:
+        self.p = prepare(problem)
+        self.s = self.p.scenario
+        self.cal = self.p.calendar
+        self.cat = self.p.catalogue
+        self.money = self.p.money
         self.explain = explain
         self.model = cp_model.CpModel()
-        self.rules: dict[int, Rule] = {}
-        self.institutions = {i.id: i for i in scenario.institutions}
-        self.programs = {p.id: p for p in scenario.programs}
-        self.groups = {g.id: g for g in scenario.overlap_groups}
+        self.rules: dict[int, Guarded] = {}
+        self.institutions = self.p.institutions
+        self.programs = self.p.programs
+        self.groups = self.p.groups
         self.wps: dict[str, WpVars] = {}
         self.makespan: cp_model.IntVar | None = None
-        if Term.makespan in scenario.objective.priorities:
+        if Term.makespan in self.s.objective.priorities:
             self.makespan = self.model.new_int_var(0, self.cal.horizon, "makespan")
         self._overlap: dict[tuple[str, int], LinearExpr] = {}
         self._starts_in: dict[tuple[str, int], LinearExpr] = {}
         self._tied: set[str] = set()
         self._intervals: dict[str, cp_model.IntervalVar] = {}
         self._in_year: dict[tuple[int, int], LinearExpr] = {}
-        for wp in scenario.work_packages:
+        for wp in self.s.work_packages:
             self.wps[wp.id] = self._wp_vars(wp)
 
     # ------------------------------------------------------------------ rules (for explanations)
 
-    def guard(self, key: str, text: str) -> list[cp_model.IntVar]:
+    def guard(self, rule: Rule, subject: tuple[str, ...], text: str) -> list[cp_model.IntVar]:
         """Enforcement literals for a rule: none normally, one assumption literal when explaining."""
         if not self.explain:
             return []
-        lit = self.model.new_bool_var(f"rule[{key}]")
-        self.rules[lit.index] = Rule(key, text)
+        guarded = Guarded(rule, subject, text)
+        lit = self.model.new_bool_var(f"rule[{guarded.key}]")
+        self.rules[lit.index] = guarded
         self.model.add_assumption(lit)
         return [lit]
 
     # ------------------------------------------------------------------ variables
 
     def window(self, wp: WorkPackage) -> tuple[int, int]:
-        """(earliest start, latest end) from the horizon, earliest start and — unless explaining — deadline."""
-        earliest = max(0, self.cal.period_of(wp.earliest_start)) if wp.earliest_start else 0
-        latest_end = self.cal.horizon
-        if wp.deadline and not self.explain:
-            latest_end = min(latest_end, self.cal.period_of(wp.deadline) + 1)
-        return earliest, latest_end
+        """(earliest start, latest end): the prepared window with its chains; when explaining, only the earliest
+        start and the horizon, since deadlines and precedences are then rules the explanation may name."""
+        w = self.p.windows[wp.id]
+        if self.explain:
+            return w.earliest_start, self.cal.horizon
+        return w.chain_start, w.chain_end
 
     def _wp_vars(self, wp: WorkPackage) -> WpVars:
         earliest, latest_end = self.window(wp)
@@ -117,7 +126,6 @@ class Builder:
             x = m.new_bool_var(f"mode[{name}]")
             iv = m.new_optional_fixed_size_interval_var(start, d, x, f"run[{name}]")
             v.modes.append(Mode(wp.id, opt, d, f, x, iv))
-        m.add(sum(md.x for md in v.modes) == present)
         m.add(end == start + sum(md.duration * md.x for md in v.modes))
         if not v.modes:
             m.add(present == 0)
@@ -132,7 +140,7 @@ class Builder:
             if opt.funding is not None or not program_funders:
                 payers: list[str | None] = [None]
             else:
-                payers = list(eligible_funders(self.s, self.institutions.get(opt.institution or ""), program_funders))
+                payers = list(self.p.funders_for(opt.institution, wp.program))
             out += [(opt, d, f) for d in opt.durations if min_offset <= d <= room for f in payers]
         return out
 
@@ -151,10 +159,7 @@ class Builder:
     def capacities(self) -> dict[str, list[int]]:
         """Scaled capacity per period of each institution (by id) and facility (by 'facility:id')."""
         out = {
-            inst.id: [
-                scaling.available(inst.capacity_in(self.cal.year_of(p)), scaling.RESOURCE)
-                for p in range(self.cal.horizon)
-            ]
+            inst.id: [scaling.available(pm, scaling.RESOURCE) for pm in self.p.capacity(inst.id)]
             for inst in self.s.institutions
         }
         for fac in self.s.facilities:
@@ -310,5 +315,4 @@ class Builder:
         return self.money.funder_currency.get(funder) if md.option.funding is not None else md.option.currency
 
     def country_of(self, md: Mode) -> str | None:
-        inst = self.institutions.get(md.institution or "")
-        return inst.country if inst else None
+        return self.p.country_of(md.institution)

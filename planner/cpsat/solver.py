@@ -19,6 +19,7 @@ from planner.domain.plan import Plan, SolverInfo, Stage, Status, relative_gap
 from planner.domain.scenario import Scenario, Term, scenario_digest
 from planner.domain.settings import SolverSettings
 from planner.problem.assemble import Decision, assignments, left_out
+from planner.problem.prepared import PreparedProblem, prepare
 
 
 @dataclass(frozen=True)
@@ -159,15 +160,21 @@ def _hint_everything(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None
 
 
 def solve(
-    scenario: Scenario,
+    scenario: Scenario | PreparedProblem,
     settings: SolverSettings | None = None,
     on_progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
 ) -> Plan:
-    """Find the best plan for a scenario within the settings' time limit. Never raises for infeasible or time-out."""
+    """Find the best plan for a scenario within the settings' time limit. Never raises for infeasible or time-out.
+
+    An infeasible scenario gets a plan with status `infeasible` and no explanation: explaining is its own
+    call (`planner.explain`), which the CLI and the app make.
+    """
     settings = settings or SolverSettings()
     started = time.perf_counter()
-    b = Builder(scenario)
+    problem = prepare(scenario)
+    scenario = problem.scenario
+    b = Builder(problem)
     add_rules(b)
     if b.makespan is not None:
         add_hint(b)  # a first plan, so the makespan interval's bound work does not delay the first solution
@@ -242,12 +249,8 @@ def solve(
         solver=info,
     )
     if solver is None:
-        explanation: list[str] = []
-        if status is Status.infeasible:
-            from planner.diagnose.explain import explain
-
-            explanation = explain(scenario, settings)
-        else:
+        explanation: list[str] = []  # why it is infeasible is `planner.diagnose.explain`'s call, made by the caller
+        if status is not Status.infeasible:
             explanation = [
                 f"no plan found within {settings.time_limit_s:g} s; the scenario may be feasible: try a longer time limit"
             ]
@@ -265,8 +268,8 @@ def solve(
         bounds={k: round(v, 6) for k, v in bounds.items()},
         bound=round(bounds[first], 6) if lexicographic else weighted_bound,
         gap=round(max(gaps), 6) if gaps else None,
-        assignments=assignments(scenario, decisions),
-        left_out=left_out(scenario, chosen),
+        assignments=assignments(problem, decisions),
+        left_out=left_out(problem, chosen),
         **common,
     )
 

@@ -10,20 +10,41 @@ from __future__ import annotations
 
 import time
 
-from planner.domain.scenario import DependencyType, Scenario, WorkPackage
+from planner.domain.rules import Rule
+from planner.domain.scenario import DependencyType, Scenario
 from planner.domain.settings import SolverSettings
-from planner.problem.calendar import Calendar
-from planner.problem.options import Catalogue, Option, eligible_funders
+from planner.problem.prepared import PreparedProblem, prepare
 
 MAX_LINES = 12
 
 
-def explain(scenario: Scenario, settings: SolverSettings | None = None) -> list[str]:
+EXPLAINED: dict[Rule, str] = {
+    Rule.assignment: "named through what it leaves possible: a work package nobody can do is a validation error",
+    Rule.duplicate: "never part of an explanation: one run per work package is how the model is built",
+    Rule.mandatory: "a fact of the program: the chains and budgets of mandatory work are what is explained",
+    Rule.overlap: "named in a conflict set: 'overlap group G allows at most one of …'",
+    Rule.window: "a chain that misses a deadline, or 'W must finish by M' in a conflict set",
+    Rule.precedence: "the chain in a missed deadline, or 'W comes after V' in a conflict set",
+    Rule.capacity: "'capacity of I' in a conflict set, with the forced work only I can do against its PM",
+    Rule.facility: "'capacity of facility F' in a conflict set",
+    Rule.funding: "named through the budgets: whom each funder may pay decides which budget a cost falls on",
+    Rule.funder_cap: "a budget smaller than the cheapest forced work, a trade-off of totals, or a cap in a set",
+    Rule.funder_share: "'F pays C s ± t of its money' in a conflict set",
+    Rule.program_share: "'program P gives C s ± t of its cost' in a conflict set",
+    Rule.institution_share: "'I may take at most s of program P's cost' in a conflict set",
+    Rule.pin: "'W is pinned at I …' in a conflict set; pinned work counts as work that must be done",
+    Rule.forbid: "'W is forbidden at I' in a conflict set",
+    Rule.deliverable: "'deliverable D of W is due M' in a conflict set",
+}
+"""How an explanation names each rule family (the registry test checks every family is here)."""
+
+
+def explain(scenario: Scenario | PreparedProblem, settings: SolverSettings | None = None) -> list[str]:
     """Sentences saying why the scenario has no plan (empty if no reason was found)."""
     reasons = chain_reasons(scenario) + budget_reasons(scenario)
     if reasons:
         return reasons[:MAX_LINES]
-    capped = [f.id for f in scenario.funders if f.total is not None]
+    capped = [f.id for f in prepare(scenario).scenario.funders if f.total is not None]
     if len(capped) > 1:
         joint = budget_tradeoff(scenario, capped)
         if joint:
@@ -31,29 +52,15 @@ def explain(scenario: Scenario, settings: SolverSettings | None = None) -> list[
     return conflict_reasons(scenario, settings or SolverSettings())
 
 
-def forced(scenario: Scenario) -> set[str]:
+def forced(scenario: Scenario | PreparedProblem) -> set[str]:
     """Work packages every plan must contain: mandatory ones, pinned ones and what they depend on."""
-    wps = {wp.id: wp for wp in scenario.work_packages}
-    todo = [wp.id for wp in scenario.work_packages if wp.mandatory] + [p.work_package for p in scenario.pins]
-    out: set[str] = set()
-    while todo:
-        w = todo.pop()
-        if w in out:
-            continue
-        out.add(w)
-        todo += [d.id for d in wps[w].dependencies if d.id in wps]
-    return out
+    return set(prepare(scenario).forced)
 
 
-def _min_duration(options: list[Option]) -> int:
-    return min((o.min_duration for o in options), default=0)
-
-
-def chain_reasons(scenario: Scenario) -> list[str]:
+def chain_reasons(problem: Scenario | PreparedProblem) -> list[str]:
     """Deadlines (or the horizon) that the shortest chain of forced predecessors already misses."""
-    cal, cat = Calendar(scenario.time), Catalogue(scenario)
-    wps = {wp.id: wp for wp in scenario.work_packages}
-    must = forced(scenario)
+    p = prepare(problem)
+    scenario, cal, wps, must = p.scenario, p.calendar, p.work_packages, p.forced
     finish: dict[str, int] = {}
     via: dict[str, str | None] = {}
     start_of: dict[str, int] = {}
@@ -67,15 +74,15 @@ def chain_reasons(scenario: Scenario) -> list[str]:
             if dep.id in wps and dep.id in must and dep.id not in seen:
                 anchor = earliest_finish(dep.id, seen | {w})
                 if dep.type == DependencyType.start_to_start:
-                    anchor -= _min_duration(cat.by_wp[dep.id])
+                    anchor -= p.min_duration(dep.id)
                 if anchor + dep.lag > start:
                     start, pred = anchor + dep.lag, dep.id
         start_of[w], via[w] = start, pred
-        finish[w] = start + _min_duration(cat.by_wp[w])
+        finish[w] = start + p.min_duration(w)
         return finish[w]
 
     out = []
-    for w in sorted(must, key=lambda w: list(wps).index(w)):
+    for w in sorted(must, key=p.order.__getitem__):
         wp = wps[w]
         limit = cal.period_of(wp.deadline) + 1 if wp.deadline else cal.horizon
         need = earliest_finish(w)
@@ -96,24 +103,20 @@ def chain_reasons(scenario: Scenario) -> list[str]:
     return out
 
 
-def _cheapest(scenario: Scenario, cat: Catalogue, funder: str) -> tuple[float, list[str]]:
+def _cheapest(p: PreparedProblem, funder: str) -> tuple[float, list[str]]:
     """Least a funder must pay for the forced work (first-year rates), and the work packages that cost it."""
-    money = cat.money
-    year = Calendar(scenario.time).years[0]
-    programs = {p.id: p for p in scenario.programs}
-    insts = {i.id: i for i in scenario.institutions}
-    must = forced(scenario)
+    money = p.money
+    year = p.calendar.years[0]
     total, who = 0.0, []
-    for wp in scenario.work_packages:
-        if wp.id not in must:
+    for wp in p.scenario.work_packages:
+        if wp.id not in p.forced:
             continue
         costs = []
-        for o in cat.by_wp[wp.id]:
+        for o in p.options(wp.id):
             if o.funding is not None:
                 costs.append(o.funding.get(funder, 0.0))
             else:
-                payers = eligible_funders(scenario, insts.get(o.institution or ""), programs[wp.program].funders)
-                only_me = payers == [funder]
+                only_me = p.funders_for(o.institution, wp.program) == [funder]
                 amount = money.convert(o.cost, o.currency, money.funder_currency.get(funder), year)
                 costs.append(amount if only_me else 0.0)
         least = min(costs, default=0.0)
@@ -123,14 +126,14 @@ def _cheapest(scenario: Scenario, cat: Catalogue, funder: str) -> tuple[float, l
     return total, who
 
 
-def budget_reasons(scenario: Scenario) -> list[str]:
+def budget_reasons(problem: Scenario | PreparedProblem) -> list[str]:
     """Budgets smaller than what the cheapest options of the forced work need from them."""
-    cat = Catalogue(scenario)
+    p = prepare(problem)
     out = []
-    for f in scenario.funders:
+    for f in p.scenario.funders:
         if f.total is None:
             continue
-        need, who = _cheapest(scenario, cat, f.id)
+        need, who = _cheapest(p, f.id)
         if need > f.total * (1 + 1e-9):
             out.append(
                 f"budget {f.id} needs at least {need:,.6g} with the cheapest options of the {len(who)} work packages "
@@ -139,14 +142,15 @@ def budget_reasons(scenario: Scenario) -> list[str]:
     return out
 
 
-def conflict_reasons(scenario: Scenario, settings: SolverSettings, probe_s: float = 2.0) -> list[str]:
+def conflict_reasons(problem: Scenario | PreparedProblem, settings: SolverSettings, probe_s: float = 2.0) -> list[str]:
     """The smallest set of rules found that cannot hold together (deletion-minimised assumption core)."""
     from ortools.sat.python import cp_model
 
     from planner.cpsat.constraints import add_rules
     from planner.cpsat.model import Builder
 
-    b = Builder(scenario, explain=True)
+    p = prepare(problem)
+    b = Builder(p, explain=True)
     add_rules(b)
     lits = {idx: b.model.get_bool_var_from_proto_index(idx) for idx in b.rules}
     deadline = time.perf_counter() + max(5.0, settings.time_limit_s)
@@ -177,32 +181,31 @@ def conflict_reasons(scenario: Scenario, settings: SolverSettings, probe_s: floa
         smaller = core_of(trial) if trial else None
         if smaller is not None:
             core = smaller
-    budgets = [b.rules[i].key.split(":", 1)[1] for i in core if b.rules[i].key.startswith("funder_total:")]
-    tradeoff = budget_tradeoff(scenario, budgets) if len(budgets) == len(core) and len(budgets) > 1 else None
-    lines = [b.rules[i].text + _capacity_detail(scenario, b.rules[i].key) for i in core[:MAX_LINES]]
+    totals = [b.rules[i] for i in core if b.rules[i].rule is Rule.funder_cap and len(b.rules[i].subject) == 1]
+    budgets = [g.subject[0] for g in totals]
+    tradeoff = budget_tradeoff(p, budgets) if len(budgets) == len(core) and len(budgets) > 1 else None
+    lines = []
+    for i in core[:MAX_LINES]:
+        g = b.rules[i]
+        lines.append(g.text + (_capacity_detail(p, g.subject[0]) if g.rule is Rule.capacity else ""))
     head = "no plan satisfies all of these rules together:" if len(lines) > 1 else "no plan satisfies this rule:"
     return [head, *[f"- {line}" for line in lines], *([tradeoff] if tradeoff else [])]
 
 
-def _capacity_detail(scenario: Scenario, key: str) -> str:
+def _capacity_detail(p: PreparedProblem, inst_id: str) -> str:
     """For an institution's capacity rule: the forced work only it can do, and what that needs against what it has."""
-    if not key.startswith("capacity:"):
-        return ""
-    inst_id = key.split(":", 1)[1]
-    inst = next(i for i in scenario.institutions if i.id == inst_id)
-    cal, cat = Calendar(scenario.time), Catalogue(scenario)
-    wps = {w.id: w for w in scenario.work_packages}
+    cal = p.calendar
     only_here = [
         w
-        for w in sorted(forced(scenario), key=list(wps).index)
-        if cat.by_wp[w] and all(o.institution == inst_id for o in cat.by_wp[w])
+        for w in sorted(p.forced, key=p.order.__getitem__)
+        if p.options(w) and all(o.institution == inst_id for o in p.options(w))
     ]
     if not only_here:
         return ""
-    need = sum(min(o.effort_pm for o in cat.by_wp[w]) for w in only_here)
-    windows = [_window(cal, wps[w]) for w in only_here]
-    first, last = min(a for a, _ in windows), max(z for _, z in windows)
-    has = sum(inst.capacity_in(cal.year_of(p)) for p in range(first, last))
+    need = sum(min(o.effort_pm for o in p.options(w)) for w in only_here)
+    windows = [p.windows[w] for w in only_here]
+    first, last = min(w.earliest_start for w in windows), max(w.latest_end for w in windows)
+    has = sum(p.capacity(inst_id)[first:last])
     names = ", ".join(only_here[:6]) + (", …" if len(only_here) > 6 else "")
     verb = "needs" if len(only_here) == 1 else "need"
     return (
@@ -211,37 +214,21 @@ def _capacity_detail(scenario: Scenario, key: str) -> str:
     )
 
 
-def _window(cal: Calendar, wp: WorkPackage) -> tuple[int, int]:
-    """(earliest start, latest end) of a work package from its earliest start, deadline and the horizon."""
-    first = max(0, cal.period_of(wp.earliest_start)) if wp.earliest_start else 0
-    last = min(cal.horizon, cal.period_of(wp.deadline) + 1) if wp.deadline else cal.horizon
-    return first, last
-
-
-def budget_tradeoff(scenario: Scenario, budgets: list[str]) -> str | None:
+def budget_tradeoff(problem: Scenario | PreparedProblem, budgets: list[str]) -> str | None:
     """Why several budget totals cannot hold together, whatever the schedule: the least the forced
     work needs from the first budget while every other stays within its total (first-year rates)."""
     from ortools.sat.python import cp_model
 
-    cat = Catalogue(scenario)
-    money = cat.money
-    year = Calendar(scenario.time).years[0]
-    funders = {f.id: f for f in scenario.funders}
-    programs = {p.id: p for p in scenario.programs}
-    insts = {i.id: i for i in scenario.institutions}
+    p = prepare(problem)
+    money, year, funders = p.money, p.calendar.years[0], p.funders
     model = cp_model.CpModel()
     use: dict[str, list[tuple[int, cp_model.IntVar]]] = {f: [] for f in budgets}
-    for w in sorted(forced(scenario)):
-        wp = next(x for x in scenario.work_packages if x.id == w)
+    for w in sorted(p.forced):
+        wp = p.work_packages[w]
         choices = []
-        for o in cat.by_wp[w]:
+        for o in p.options(w):
             payers: list[str | None]
-            payers = (
-                [None]
-                if o.funding is not None
-                else list(eligible_funders(scenario, insts.get(o.institution or ""), programs[wp.program].funders))
-                or [None]
-            )
+            payers = [None] if o.funding is not None else list(p.funders_for(o.institution, wp.program)) or [None]
             for payer in payers:
                 x = model.new_bool_var("")
                 choices.append(x)

@@ -1,7 +1,7 @@
 """From decisions (work package, option, start, duration, funder) to the plan's readable rows.
 
 The solver calls this after a solve; it computes the derived fields a reader needs (dates,
-effort, load, cost in two currencies, what each funder pays) with the shared costing rules.
+effort, load, cost in two currencies, what each funder pays) on the one pricing path (`planner.problem.pricing`).
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from dataclasses import dataclass
 
 from planner.domain.plan import Assignment, DeliverableDate, LeftOut
 from planner.domain.scenario import Scenario
-from planner.problem.calendar import Calendar, Money
-from planner.problem.options import Catalogue
-from planner.problem.pricing import yearly_funding
+from planner.problem.prepared import PreparedProblem, prepare
+from planner.problem.pricing import price
 
 
 @dataclass(frozen=True)
@@ -26,19 +25,19 @@ class Decision:
     funder: str | None
 
 
-def assignments(scenario: Scenario, decisions: list[Decision]) -> list[Assignment]:
-    """Plan rows for the decisions, in the scenario's work-package order."""
-    cal, money, cat = Calendar(scenario.time), Money(scenario), Catalogue(scenario)
-    wps = {wp.id: wp for wp in scenario.work_packages}
-    order = {wp.id: i for i, wp in enumerate(scenario.work_packages)}
+def assignments(problem: Scenario | PreparedProblem, decisions: list[Decision]) -> list[Assignment]:
+    """Plan rows for the decisions, in the scenario's work-package order, priced on the one pricing path."""
+    p = prepare(problem)
+    cal = p.calendar
     rows = []
-    for d in sorted(decisions, key=lambda d: order[d.work_package]):
-        opt = cat.option(d.work_package, d.option)
-        assert opt is not None, f"solver chose unknown option {d.option} for {d.work_package}"
+    for d in sorted(decisions, key=lambda d: p.order[d.work_package]):
+        opt = p.option(d.work_package, d.option)
+        if opt is None:
+            raise ValueError(f"the solver chose option {d.option!r}, which {d.work_package} does not have")
         end = d.start + d.duration
-        funding = yearly_funding(cal, money, opt, d.start, d.duration, d.funder)
+        priced = price(p, opt, d.start, end, None if opt.funding is not None else [d.funder] if d.funder else [])
         deliverables = []
-        for dl in wps[d.work_package].deliverables:
+        for dl in p.work_packages[d.work_package].deliverables:
             at = d.start + dl.offset if dl.offset is not None else end
             deliverables.append(DeliverableDate(id=dl.id, period=at, month=cal.last_month(at)))
         rows.append(
@@ -51,21 +50,22 @@ def assignments(scenario: Scenario, decisions: list[Decision]) -> list[Assignmen
                 start_month=cal.start_month(d.start),
                 end_month=cal.last_month(end),
                 effort_pm=_r(opt.effort_pm),
-                load_pm=_r(opt.load_pm(d.duration)),
+                load_pm=_r(priced.load_pm),
                 cost=_r(opt.cost),
                 currency=opt.currency,
-                cost_reporting=_r(money.to_reporting(opt.cost, opt.currency)),
-                funding={f: _r(sum(by_year.values())) for f, by_year in funding.items()},
+                cost_reporting=_r(priced.cost_reporting),
+                funding={f: _r(priced.funding_total(f)) for f in priced.funding_years},
                 deliverables=deliverables,
             )
         )
     return rows
 
 
-def left_out(scenario: Scenario, chosen: set[str]) -> list[LeftOut]:
+def left_out(problem: Scenario | PreparedProblem, chosen: set[str]) -> list[LeftOut]:
     """Why each work package that is not done was left out."""
     out = []
-    wps = {wp.id: wp for wp in scenario.work_packages}
+    scenario = prepare(problem).scenario
+    wps = prepare(problem).work_packages
     for wp in scenario.work_packages:
         if wp.id in chosen:
             continue

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from planner.domain.scenario import Scenario
-from planner.problem.calendar import Calendar
-from planner.problem.options import Catalogue, competent, duration_bounds, eligible_funders
+from planner.problem.calendar import calendar_of
+from planner.problem.options import competent, duration_bounds
+from planner.problem.prepared import prepare
 
 Loc = tuple[str | int, ...]
 
@@ -178,7 +179,7 @@ def _currencies(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 
 def _windows(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    cal = Calendar(s.time)
+    cal = calendar_of(s.time)
     horizon_end = cal.last_month(cal.horizon)
     for w, wp in enumerate(s.work_packages):
         base: Loc = ("work_packages", w)
@@ -260,21 +261,19 @@ def _cycles(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 
 def _executability(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    cat = Catalogue(s)
-    programs = {p.id: p for p in s.programs}
-    insts = {i.id: i for i in s.institutions}
+    p = prepare(s)
     for w, wp in enumerate(s.work_packages):
         base: Loc = ("work_packages", w)
-        options = cat.by_wp[wp.id]
+        options = p.options(wp.id)
         if not options:
             yield (*base, "requires"), _nobody_can(s, wp)
             continue
-        funders = programs[wp.program].funders
+        funders = p.programs[wp.program].funders
         if funders and all(o.funding is None for o in options):
-            payable = [o for o in options if eligible_funders(s, insts.get(o.institution or ""), funders)]
+            payable = [o for o in options if p.funders_for(o.institution, wp.program)]
             if not payable:
                 who = ", ".join(
-                    f"{o.institution} in {insts[o.institution].country}" if o.institution else f"option {o.id}"
+                    f"{o.institution} in {p.institutions[o.institution].country}" if o.institution else f"option {o.id}"
                     for o in options
                 )
                 yield (

@@ -8,11 +8,12 @@ from here, so they agree on what an option is.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from planner.domain.scenario import DurationRange, ExecutionOption, Institution, Scenario, WorkPackage
-from planner.problem.calendar import Money
+from planner.problem.money import Money
 
 MAX_DURATION_CHOICES = 7
 """A duration range is offered to the optimizer as at most this many evenly spread durations."""
@@ -64,12 +65,13 @@ def duration_bounds(duration: int | DurationRange | None, default: tuple[int, in
 class Catalogue:
     """All execution options of a scenario, by work package, plus lookups they need."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, money: Money, institutions: Mapping[str, Institution]) -> None:
         self.scenario = scenario
-        self.money = Money(scenario)
-        self.institutions = {i.id: i for i in scenario.institutions}
+        self.money = money
+        self.institutions = institutions
         self.prior = {(p.institution, p.work_package): p for p in scenario.prior_results}
         self.by_wp: dict[str, list[Option]] = {wp.id: self._options(wp) for wp in scenario.work_packages}
+        self._by_id = {(o.work_package, o.id): o for options in self.by_wp.values() for o in options}
 
     def currency_of(self, institution: Institution) -> str | None:
         """Currency an institution's rate is in."""
@@ -77,7 +79,7 @@ class Catalogue:
 
     def option(self, wp: str, option_id: str) -> Option | None:
         """An option by work package and id, or None."""
-        return next((o for o in self.by_wp.get(wp, []) if o.id == option_id), None)
+        return self._by_id.get((wp, option_id))
 
     def _options(self, wp: WorkPackage) -> list[Option]:
         if wp.options:
@@ -129,19 +131,3 @@ class Catalogue:
 def competent(inst: Institution, wp: WorkPackage) -> bool:
     """Whether an institution has every competency the work package requires, at the level required."""
     return all(inst.competencies.get(c, 0) >= lvl for c, lvl in wp.requires.items())
-
-
-def eligible_funders(scenario: Scenario, institution: Institution | None, program_funders: list[str]) -> list[str]:
-    """Funders of a program that may pay an institution: of its country (or listed in `pays`)."""
-    if institution is None:
-        return []
-    funders = {f.id: f for f in scenario.funders}
-    out = []
-    for fid in program_funders:
-        f = funders.get(fid)
-        if f is None:
-            continue
-        pays = f.pays if f.pays is not None else ([f.country] if f.country else [])
-        if institution.country in pays and (f.institutions is None or institution.id in f.institutions):
-            out.append(fid)
-    return out

@@ -20,6 +20,7 @@ from planner.domain.plan import Plan
 from planner.domain.scenario import Scenario
 from planner.i18n import t
 from planner.problem.calendar import month_number, month_text
+from planner.problem.prepared import prepare
 from planner.report.tables import assignments_table, budget_use, capacity_use, effort_matrix, funding_flows
 
 NO_GROUP = "—"
@@ -402,7 +403,7 @@ def funding_sankey(scenario: Scenario, plan: Plan, lang: str = "en") -> go.Figur
         return _no_plan(title, plan, lang)
     unfunded, nobody = t("chart.sankey.unfunded", lang), t("chart.no_institution", lang)
     funders = {f.id: f.name for f in scenario.funders}
-    insts = {i.id: i for i in scenario.institutions}
+    insts = prepare(scenario).institutions
     programs = {p.id: p.name for p in scenario.programs}
     colors = country_colors(scenario)
     nodes: dict[tuple[str, str | None], int] = {}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from planner.domain.scenario import Scenario
-from planner.problem.calendar import Calendar, Money
+from planner.problem.prepared import prepare
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,9 +112,9 @@ class Summary:
 
 def summarize(scenario: Scenario) -> Summary:
     """The scenario's programs, institutions by country, funders, overlap groups and horizon."""
-    cal = Calendar(scenario.time)
+    problem = prepare(scenario)
+    cal, money = problem.calendar, problem.money
     years = tuple(cal.years)
-    money = Money(scenario)
     return Summary(
         name=scenario.name,
         horizon=Horizon(
@@ -136,7 +136,7 @@ def summarize(scenario: Scenario) -> Summary:
                 name=f.name,
                 country=f.country,
                 currency=money.funder_currency[f.id],
-                pays=tuple(f.pays if f.pays is not None else ([f.country] if f.country else [])),
+                pays=tuple(problem.payee_countries(f.id)),
                 total=f.total,
                 cap_per_year=dict(f.cap_per_year),
                 shares=dict(f.shares),

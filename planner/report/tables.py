@@ -1,7 +1,10 @@
 """The plan as tables (pandas DataFrames): what the app shows, what CSV and Excel downloads hold.
 
 Pure functions of (scenario, plan). Figures derived from the scenario — loads, yearly money, funder
-payments — come from the independent checker's `Context`, so tables, charts and the checker agree.
+payments — come from the one pricing path (`planner.problem.pricing`), as the plan rows and the
+checker's do, so tables, KPI cards, charts and the checker agree to the cent. KPI cost cards are at
+planning rates (they add up to the cost objective); budget tables by year are at the rate of each
+year (as caps are spent); each names which it shows.
 Column names are stable snake_case ids; `labelled` turns them into headers in a language.
 """
 
@@ -15,12 +18,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from planner.check.context import Context, convert_years, year_amounts
-from planner.check.rules import institution_load, paid_by_year
 from planner.domain.plan import Plan
-from planner.domain.scenario import Funder, Scenario
+from planner.domain.scenario import Scenario
 from planner.i18n import t
-from planner.problem.calendar import Money
+from planner.problem import pricing
+from planner.problem.money import amount_text
+from planner.problem.prepared import PreparedProblem, prepare
+from planner.problem.pricing import convert_years
 
 TOTAL = "Σ"
 """Label of the total row and column (the same in every language)."""
@@ -47,14 +51,13 @@ BUDGET_COLUMNS = ["kind", "id", "name", "year", "amount", "cap", "currency", "am
 
 def assignments_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     """One row per assignment, with the scenario's names next to the plan's figures."""
-    wps = {w.id: w for w in scenario.work_packages}
-    insts = {i.id: i for i in scenario.institutions}
-    funder_cur = Money(scenario).funder_currency
+    problem = prepare(scenario)
+    wps, insts, funder_cur = problem.work_packages, problem.institutions, problem.money.funder_currency
     rows = []
     for a in plan.assignments:
         wp = wps.get(a.work_package)
         inst = insts.get(a.institution) if a.institution else None
-        funders = "; ".join(f"{f}: {_money_text(x, funder_cur.get(f))}" for f, x in sorted(a.funding.items()))
+        funders = "; ".join(f"{f}: {amount_text(x, funder_cur.get(f))}" for f, x in sorted(a.funding.items()))
         rows.append(
             {
                 "work_package": a.work_package,
@@ -103,13 +106,14 @@ def effort_matrix(scenario: Scenario, plan: Plan, totals: bool = True) -> pd.Dat
 
 def capacity_use(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     """Load against capacity per institution and period (long form); utilisation is NaN where capacity is 0."""
-    ctx = Context(scenario, plan)
-    cal = ctx.cal
-    load = institution_load(ctx)
+    problem = prepare(scenario)
+    cal = problem.calendar
+    load = pricing.institution_load(problem, pricing.price_plan(problem, plan))
     rows = []
     for inst in scenario.institutions:
+        capacity = problem.capacity(inst.id)
         for period in range(cal.horizon):
-            cap = inst.capacity_in(cal.year_of(period))
+            cap = capacity[period]
             used = load.get((inst.id, period), 0.0)
             rows.append(
                 {
@@ -126,35 +130,29 @@ def capacity_use(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _payees(f: Funder) -> set[str]:
-    """Countries whose institutions a funder may pay."""
-    return set(f.pays) if f.pays is not None else ({f.country} if f.country else set())
-
-
-def _country_caps(ctx: Context) -> tuple[dict[tuple[str, int], float], dict[str, float]]:
+def _country_caps(p: PreparedProblem) -> tuple[dict[tuple[str, int], float], dict[str, float]]:
     """Budget caps of each country in the reporting currency, by year and in total, where derivable.
 
     A country's cap is derivable when every funder that may pay its institutions pays that country only
     (a national budget); a joint budget makes the country's limit a matter of shares, not a cap.
     """
-    money, reporting, years = ctx.money, ctx.money.reporting, ctx.cal.years
+    money, reporting, years = p.money, p.money.reporting, p.calendar.years
+    cur = p.money.funder_currency
     yearly: dict[tuple[str, int], float] = {}
     total: dict[str, float] = {}
-    for c in ctx.s.countries:
-        paying = [f for f in ctx.s.funders if c.id in _payees(f)]
-        if not paying or any(_payees(f) != {c.id} for f in paying):
+    for c in p.scenario.countries:
+        paying = [f for f in p.scenario.funders if c.id in p.payee_countries(f.id)]
+        if not paying or any(p.payee_countries(f.id) != [c.id] for f in paying):
             continue
         for y in years:
             if all(y in f.cap_per_year for f in paying):
-                yearly[c.id, y] = sum(
-                    money.convert(f.cap_per_year[y], ctx.funder_currency(f), reporting, y) for f in paying
-                )
+                yearly[c.id, y] = sum(money.convert(f.cap_per_year[y], cur[f.id], reporting, y) for f in paying)
         parts = []
         for f in paying:
             if f.total is not None:
-                parts.append(money.to_reporting(f.total, ctx.funder_currency(f)))
+                parts.append(money.to_reporting(f.total, cur[f.id]))
             elif all(y in f.cap_per_year for y in years):
-                parts.append(sum(money.convert(f.cap_per_year[y], ctx.funder_currency(f), reporting, y) for y in years))
+                parts.append(sum(money.convert(f.cap_per_year[y], cur[f.id], reporting, y) for y in years))
         if len(parts) == len(paying):
             total[c.id] = sum(parts)
     return yearly, total
@@ -167,14 +165,11 @@ def budget_use(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     the funder pays. Money falls evenly over the periods of the work and converts at the rate of the
     year it falls in, as the checker's funder caps do. A row with year <NA> covers the whole horizon.
     """
-    ctx = Context(scenario, plan)
-    money, reporting, years = ctx.money, ctx.money.reporting, ctx.cal.years
-    cost: dict[tuple[str | None, int], float] = defaultdict(float)
-    for p in ctx.placed:
-        parts = year_amounts(ctx.cal, p.option.cost, p.assignment.start, p.assignment.end)
-        for y, x in convert_years(money, parts, p.option.currency, reporting).items():
-            cost[ctx.country_of(p.institution), y] += x
-    yearly_caps, total_caps = _country_caps(ctx)
+    problem = prepare(scenario)
+    priced = pricing.price_plan(problem, plan)
+    money, reporting, years = problem.money, problem.money.reporting, problem.calendar.years
+    cost = pricing.cost_by_country_year(problem, priced)
+    yearly_caps, total_caps = _country_caps(problem)
     rows: list[dict[str, object]] = []
     countries: list[tuple[str | None, str]] = [(c.id, c.name) for c in scenario.countries]
     if any(c is None for c, _ in cost):
@@ -185,9 +180,9 @@ def budget_use(scenario: Scenario, plan: Plan) -> pd.DataFrame:
             amount = sum(cost.get((cid, y), 0.0) for y in years) if span is None else cost.get((cid, span), 0.0)
             cap = total_caps.get(cid or "") if span is None else yearly_caps.get((cid or "", span))
             rows.append(_budget_row("country", cid, name, span, amount, cap, reporting, amount, cap))
-    paid = paid_by_year(ctx)
+    paid = pricing.paid_by_year(priced)
     for f in scenario.funders:
-        cur = ctx.funder_currency(f)
+        cur = money.funder_currency[f.id]
         by_year = {y: paid.get(f.id, {}).get(y, 0.0) for y in years}
         in_reporting = convert_years(money, by_year, cur, reporting)
         for y in years:
@@ -235,11 +230,11 @@ def funding_flows(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     proportion to the draws and leave what they do not cover unfunded (funder None). The amounts add
     up to the plan's total cost.
     """
-    ctx = Context(scenario, plan)
-    money = ctx.money
+    problem = prepare(scenario)
+    money = problem.money
     flows: dict[tuple[str | None, str | None, str], float] = defaultdict(float)
-    for p in ctx.placed:
-        key = (p.institution, p.wp.program)
+    for p in pricing.price_plan(problem, plan):
+        key = (p.institution, problem.work_packages[p.work_package].program)
         draws = {
             f: sum(convert_years(money, years, money.funder_currency.get(f), money.reporting).values())
             for f, years in p.funding_years.items()
@@ -294,22 +289,21 @@ def kpis(scenario: Scenario, plan: Plan) -> Kpis:
     budget is shown only where its own funders cap it alone (see `budget_use`). Work done by no
     institution counts under the country "".
     """
-    ctx = Context(scenario, plan)
-    by_country: dict[str, float] = defaultdict(float)
-    for p in ctx.placed:
-        by_country[ctx.country_of(p.institution) or ""] += p.cost_reporting
+    problem = prepare(scenario)
+    priced = pricing.price_plan(problem, plan)
+    by_country = pricing.cost_by_country(problem, priced)
     order = {c.id: k for k, c in enumerate(scenario.countries)}
     return Kpis(
         status=str(plan.status),
         gap=plan.gap,
         objective=dict(plan.objective),
-        cost_total=sum(p.cost_reporting for p in ctx.placed),
+        cost_total=sum(x.cost_reporting for x in priced),
         cost_by_country={c: by_country[c] for c in sorted(by_country, key=lambda c: order.get(c, len(order)))},
-        budget_by_country=_country_caps(ctx)[1],
+        budget_by_country=_country_caps(problem)[1],
         completion_month=max((a.end_month for a in plan.assignments), default=None),
         planned=len(plan.assignments),
         left_out=len(plan.left_out),
-        reporting_currency=ctx.money.reporting,
+        reporting_currency=problem.money.reporting,
         explanation=list(plan.explanation),
     )
 
@@ -351,8 +345,3 @@ def _sheet_name(name: str, used: set[str]) -> str:
         k += 1
         sheet = f"{base[: 31 - len(str(k)) - 1]}_{k}"
     return sheet
-
-
-def _money_text(x: float, currency: str | None) -> str:
-    """An amount with thousands separators and its currency."""
-    return f"{x:,.0f} {currency}" if currency else f"{x:,.0f}"

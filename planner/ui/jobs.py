@@ -192,11 +192,13 @@ class SolveJob:
 
     def _run(self) -> None:
         from planner.cpsat import solver  # looked up at run time, so tests can replace solver.solve
+        from planner.diagnose import with_explanation
 
         plan: Plan | None = None
         error: str | None = None
         try:
             plan = solver.solve(self.scenario, self.settings, self._on_progress, self._stop)
+            plan = with_explanation(self.scenario, plan, self.settings)
         except Exception as e:  # the app must stay up whatever the solver does
             log.exception("solving scenario %r failed", self.scenario.name)
             error = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
