@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from planner.check import check_plan, evaluate
 from planner.cpsat import solve
+from planner.diagnose import with_explanation
 from planner.domain.plan import Plan, Status
 from planner.domain.scenario import Scenario, Term
 from planner.domain.settings import SolverSettings
@@ -397,6 +398,7 @@ def assert_checked(s: Scenario, plan: Plan) -> None:
 
 def assert_sound(s: Scenario, plan: Plan) -> None:
     """The property: a checked plan, or an infeasibility that says why; never 'unknown' for these sizes."""
+    plan = with_explanation(s, plan, SOLVER)  # explaining is its own call, as the CLI and the app make it
     assert plan.status is not Status.unknown, f"no answer within {SOLVER.time_limit_s} s: {plan.explanation}"
     if plan.found:
         assert_checked(s, plan)
@@ -565,3 +567,27 @@ def test_soft_due_date_long_before_the_horizon_is_only_late(where: str) -> None:
     assert plan.found, plan.explanation
     assert_sound(s, plan)
     assert plan.objective["lateness"] == 12  # ends 2025-01, due by the end of 2024-01
+
+
+@settings(PROPERTY, max_examples=40)
+@given(data=scenario_dicts())
+def test_chain_windows_exclude_no_plan(data: dict[str, Any]) -> None:
+    """The prepared windows are consequences of the hard rules: every plan found without them lies within them."""
+    from planner.cpsat.model import Builder
+    from planner.problem.prepared import prepare
+
+    s = valid(data)
+
+    def own_window(b: Builder, wp: Any) -> tuple[int, int]:
+        w = b.p.windows[wp.id]
+        return w.earliest_start, w.latest_end
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Builder, "window", own_window)
+        plan = solve(s, SOLVER)
+    assume(plan.found)
+    assert check_plan(s, plan) == []
+    windows = prepare(s).windows
+    for a in plan.assignments:
+        w = windows[a.work_package]
+        assert w.chain_start <= a.start and a.end <= w.chain_end, (a.work_package, a.start, a.end, w)

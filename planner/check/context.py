@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from planner.domain.plan import Assignment, Plan
 from planner.domain.rules import Rule
 from planner.domain.scenario import Funder, Scenario, WorkPackage
+from planner.problem.money import amount_text
 from planner.problem.options import Option
 from planner.problem.prepared import PreparedProblem, prepare
 from planner.problem.pricing import Priced, convert_years, price_assignment, year_amounts
@@ -56,8 +57,8 @@ def num(x: float) -> str:
 
 
 def amount(x: float, currency: str | None) -> str:
-    """An amount of money for a message."""
-    return f"{x:,.2f} {currency}" if currency else f"{x:,.2f}"
+    """An amount of money for a message, to the cent."""
+    return amount_text(x, currency, decimals=2)
 
 
 def pct(x: float) -> str:
