@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from functools import cached_property
 
-from planner.domain.scenario import TimeGrid
+from planner.domain.scenario import TimeGrid, WorkPackage
 
 
 def month_number(month: str) -> int:
@@ -77,3 +77,12 @@ class Calendar:
 def calendar_of(time: TimeGrid) -> Calendar:
     """The calendar of a time grid, built once per grid (time grids are immutable and hashable)."""
     return Calendar(time)
+
+
+def own_window(cal: Calendar, wp: WorkPackage) -> tuple[int, int]:
+    """(earliest start, latest end) of a work package from its own earliest start, hard deadline and the horizon."""
+    earliest = max(0, cal.period_of(wp.earliest_start)) if wp.earliest_start else 0
+    latest_end = cal.horizon
+    if wp.deadline:
+        latest_end = min(latest_end, cal.period_of(wp.deadline) + 1)
+    return earliest, latest_end

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from planner.domain.scenario import Scenario
-from planner.problem.calendar import calendar_of
+from planner.problem.calendar import calendar_of, own_window
 from planner.problem.options import competent, duration_bounds
 from planner.problem.prepared import prepare
 
@@ -189,21 +189,20 @@ def _windows(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 o.duration if isinstance(o.duration, int) else o.duration.min if o.duration else min_d
                 for o in wp.options
             )
-        es = max(0, cal.period_of(wp.earliest_start)) if wp.earliest_start else 0
-        if wp.earliest_start and cal.period_of(wp.earliest_start) >= cal.horizon:
+        es, latest_end = own_window(cal, wp)
+        by_deadline = wp.deadline is not None and cal.period_of(wp.deadline) + 1 <= cal.horizon
+        if wp.earliest_start and es >= cal.horizon:
             yield (*base, "earliest_start"), f"{wp.earliest_start} is after the horizon ends ({horizon_end})"
-        elif wp.deadline:
-            latest_end = cal.period_of(wp.deadline) + 1
-            if latest_end - es < min_d:
-                start_txt = wp.earliest_start or s.time.start
-                yield (
-                    (*base, "deadline"),
-                    (
-                        f"impossible window: {wp.id} takes at least {min_d} periods but may only run from "
-                        f"{start_txt} to {wp.deadline}"
-                    ),
-                )
-        elif es + min_d > cal.horizon:
+        elif latest_end - es < min_d and by_deadline:
+            start_txt = wp.earliest_start or s.time.start
+            yield (
+                (*base, "deadline"),
+                (
+                    f"impossible window: {wp.id} takes at least {min_d} periods but may only run from "
+                    f"{start_txt} to {wp.deadline}"
+                ),
+            )
+        elif latest_end - es < min_d:
             yield (
                 (*base, "duration"),
                 (f"{wp.id} takes at least {min_d} periods and cannot finish within the horizon (ends {horizon_end})"),
@@ -287,8 +286,8 @@ def _executability(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 def _whom_it_pays(s: Scenario, funder_id: str) -> str:
     """'bff pays BY' or 'joint pays BY, RU: only a, b' — whom a funder may pay."""
-    f = next(f for f in s.funders if f.id == funder_id)
-    pays = f.pays if f.pays is not None else ([f.country] if f.country else [])
+    p = prepare(s)
+    f, pays = p.funders[funder_id], p.payee_countries(funder_id)
     only = f": only {', '.join(f.institutions)}" if f.institutions is not None else ""
     return f"{f.id} pays {', '.join(pays) or 'nobody'}{only}"
 

@@ -30,7 +30,7 @@ from planner.domain.scenario import (
     Scenario,
     WorkPackage,
 )
-from planner.problem.calendar import Calendar, calendar_of
+from planner.problem.calendar import Calendar, calendar_of, own_window
 from planner.problem.money import Money
 from planner.problem.options import Catalogue, Option
 
@@ -168,15 +168,6 @@ def _pays(f: Funder, inst: Institution) -> bool:
     return inst.country in countries and (f.institutions is None or inst.id in f.institutions)
 
 
-def _own_window(p: PreparedProblem, wp: WorkPackage) -> tuple[int, int]:
-    cal = p.calendar
-    earliest = max(0, cal.period_of(wp.earliest_start)) if wp.earliest_start else 0
-    latest_end = cal.horizon
-    if wp.deadline:
-        latest_end = min(latest_end, cal.period_of(wp.deadline) + 1)
-    return earliest, latest_end
-
-
 def _windows(p: PreparedProblem) -> dict[str, Window]:
     """Own windows, then a forward pass (earliest starts) and a backward pass (latest ends) over the precedences.
 
@@ -186,7 +177,7 @@ def _windows(p: PreparedProblem) -> dict[str, Window]:
     always done; a predecessor named directly must then finish (FS) or start (SS) in time for
     them. Both passes run in topological order (validation has rejected cycles).
     """
-    own = {w.id: _own_window(p, w) for w in p.scenario.work_packages}
+    own = {w.id: own_window(p.calendar, w) for w in p.scenario.work_packages}
     topo = _topological(p)
     dur = {w: p.min_duration(w) for w in own}
     start = {w: own[w][0] for w in own}
