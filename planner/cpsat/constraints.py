@@ -184,11 +184,7 @@ def _whole_runs(
 def _capacity(b: Builder) -> None:
     """In every period an institution's work stays within its person-months."""
     for inst in b.s.institutions:
-        modes = [
-            (md, scaling.use(md.option.load_pm(md.duration), scaling.RESOURCE))
-            for md in b.modes
-            if md.institution == inst.id
-        ]
+        modes = [(md, scaling.use(md.option.load_pm(md.duration), scaling.RESOURCE)) for md in b.modes_of(inst.id)]
         by_year = "".join(f"; {y}: {c:g}" for y, c in sorted(inst.capacity_pm_by_year.items()))
         text = f"capacity of {inst.id} ({inst.capacity_pm:g} PM per period{by_year})"
         _cumulative(b, Rule.capacity, inst.id, text, modes, b.capacities[inst.id])
@@ -275,7 +271,7 @@ def _share_bounds(
     lo, hi = scaling.use(low, scaling.SHARE), scaling.available(high, scaling.SHARE)
 
     def total(mds: list[Mode], up: bool) -> LinearExpr:
-        return sum(amount(md, up) for md in mds)
+        return cp_model.LinearExpr.sum([amount(md, up) for md in mds])
 
     if lo > 0:
         b.model.add((scaling.SHARE - lo) * total(part, False) >= lo * total(rest, True)).only_enforce_if(guard)
@@ -306,11 +302,12 @@ def _funder_caps(b: Builder) -> None:
             continue
         if f.total is not None:
             guard = b.guard(Rule.funder_cap, (f.id,), f"{f.id} can pay at most {amount_text(f.total, cur)} in total")
-            spent = sum(_paid(b, f.id)(md, True) for md in payers)
+            paid = _paid(b, f.id)
+            spent = cp_model.LinearExpr.sum([paid(md, True) for md in payers])
             b.model.add(spent <= scaling.available(f.total, scaling.MONEY)).only_enforce_if(guard)
         for year, cap in f.cap_per_year.items():
-            in_year = sum(
-                b.amount_in_year(md, b.paid_by(md, f.id), b.source_currency(md, f.id), cur, year) for md in payers
+            in_year = cp_model.LinearExpr.sum(
+                [b.amount_in_year(md, b.paid_by(md, f.id), b.source_currency(md, f.id), cur, year) for md in payers]
             )
             guard = b.guard(
                 Rule.funder_cap, (f.id, str(year)), f"{f.id} can pay at most {amount_text(cap, cur)} in {year}"
@@ -333,7 +330,7 @@ def _funder_shares(b: Builder) -> None:
 
 
 def _program_modes(b: Builder, prog_id: str) -> list[Mode]:
-    return [md for md in b.modes if b.wps[md.wp].wp.program == prog_id and md.option.cost > 0]
+    return [md for md in b.modes_in(prog_id) if md.option.cost > 0]
 
 
 def _program_shares(b: Builder) -> None:

@@ -89,6 +89,7 @@ class Builder:
         self._tied: set[str] = set()
         self._intervals: dict[str, cp_model.IntervalVar] = {}
         self._in_year: dict[tuple[int, int], LinearExpr] = {}
+        self._years: dict[str, list[int]] = {}
         for wp in self.s.work_packages:
             self.wps[wp.id] = self._wp_vars(wp)
 
@@ -169,6 +170,28 @@ class Builder:
     @cached_property
     def modes(self) -> list[Mode]:
         return [md for v in self.wps.values() for md in v.modes]
+
+    @cached_property
+    def _modes_by_institution(self) -> dict[str | None, list[Mode]]:
+        out: dict[str | None, list[Mode]] = {}
+        for md in self.modes:
+            out.setdefault(md.institution, []).append(md)
+        return out
+
+    @cached_property
+    def _modes_by_program(self) -> dict[str, list[Mode]]:
+        out: dict[str, list[Mode]] = {}
+        for md in self.modes:
+            out.setdefault(self.wps[md.wp].wp.program, []).append(md)
+        return out
+
+    def modes_of(self, institution: str) -> list[Mode]:
+        """Modes an institution executes."""
+        return self._modes_by_institution.get(institution, [])
+
+    def modes_in(self, program: str) -> list[Mode]:
+        """Modes of a program's work packages."""
+        return self._modes_by_program.get(program, [])
 
     # ------------------------------------------------------------------ money over time
 
@@ -270,10 +293,13 @@ class Builder:
         self.model.add(sum(flags) == 1)
 
     def years_of(self, md: Mode) -> list[int]:
-        """Years a mode can touch."""
-        v = self.wps[md.wp]
-        last = self.cal.horizon - 1  # a zero-duration run may start at the window's very end
-        return sorted({self.cal.year_of(min(p, last)) for p in range(v.earliest, v.latest_end + 1)})
+        """Years a mode can touch: those of its work package's window (computed once per work package)."""
+        if md.wp not in self._years:
+            v = self.wps[md.wp]
+            last = self.cal.horizon - 1  # a zero-duration run may start at the window's very end
+            first_year, last_year = self.cal.year_of(min(v.earliest, last)), self.cal.year_of(min(v.latest_end, last))
+            self._years[md.wp] = [y for y in self.cal.years if first_year <= y <= last_year]
+        return self._years[md.wp]
 
     def amount_in_year(
         self, md: Mode, amount: float, source: str | None, target: str | None, year: int, up: bool = True
@@ -293,7 +319,9 @@ class Builder:
         if not self.money.varies(source, target):
             total = self.money.convert(amount, source, target, self.cal.years[0])
             return (scaling.use(total, scaling.MONEY) if up else scaling.available(total, scaling.MONEY)) * md.x
-        return sum(self.amount_in_year(md, amount, source, target, y, up) for y in self.years_of(md))
+        return cp_model.LinearExpr.sum(
+            [self.amount_in_year(md, amount, source, target, y, up) for y in self.years_of(md)]
+        )
 
     def cost_share(self, md: Mode, up: bool) -> LinearExpr:
         """A mode's cost in hundredths of the reporting currency at planning rates, for share rules."""

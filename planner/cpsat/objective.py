@@ -98,7 +98,7 @@ def _balance(b: Builder) -> TermExpr:
     """Largest effort given to one institution (person-months)."""
     top = b.model.new_int_var(0, scaling.use(sum(md.option.effort_pm for md in b.modes), scaling.RESOURCE), "balance")
     loads = [
-        sum(scaling.nearest(md.option.effort_pm, scaling.RESOURCE) * md.x for md in b.modes if md.institution == i.id)
+        sum(scaling.nearest(md.option.effort_pm, scaling.RESOURCE) * md.x for md in b.modes_of(i.id))
         for i in b.s.institutions
     ]
     b.model.add_max_equality(top, [0, *loads])
@@ -122,7 +122,7 @@ def _collaboration(b: Builder) -> TermExpr:
         if not any(v.wp.program == prog.id for v in b.wps.values()):
             continue
         for country in b.s.countries:
-            mds = [md.x for md in b.modes if b.wps[md.wp].wp.program == prog.id and b.country_of(md) == country.id]
+            mds = [md.x for md in b.modes_in(prog.id) if b.country_of(md) == country.id]
             has = b.model.new_bool_var(f"has[{prog.id},{country.id}]")
             b.model.add_max_equality(has, [0, *mds])  # exactly: some work of the program in that country
             missing.append(1 - has)

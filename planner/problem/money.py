@@ -31,6 +31,7 @@ class Money:
         self.rates = dict(cur.rates) if cur else {}
         self.country_currency = {c.id: c.currency for c in scenario.countries}
         self.years = calendar_of(scenario.time).years
+        self._planning: dict[str | None, float] = {}
         self.funder_currency = {
             f.id: f.currency or (self.country_currency.get(f.country) if f.country else None) for f in scenario.funders
         }
@@ -42,8 +43,10 @@ class Money:
         return nearest_year_value(self.rates[currency], year, 1.0)
 
     def planning_rate(self, currency: str | None) -> float:
-        """Mean over the horizon's years of a currency's value in the reporting currency."""
-        return sum(self.rate(currency, y) for y in self.years) / len(self.years)
+        """Mean over the horizon's years of a currency's value in the reporting currency (computed once per currency)."""
+        if currency not in self._planning:
+            self._planning[currency] = sum(self.rate(currency, y) for y in self.years) / len(self.years)
+        return self._planning[currency]
 
     def to_reporting(self, amount: float, currency: str | None) -> float:
         """An amount in the reporting currency at its currency's planning rate."""
