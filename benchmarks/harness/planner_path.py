@@ -8,6 +8,7 @@ from pathlib import Path
 from peers import Outcome, Schedule
 
 from planner import Plan, SolverSettings, check_plan, evaluate, solve
+from planner.diagnose import with_explanation
 from planner.importers.psplib import import_psplib
 
 
@@ -20,7 +21,7 @@ def solve_planner(path: Path, time_limit: float, workers: int, seed: int) -> Out
     settings = SolverSettings(
         time_limit_s=time_limit, workers=workers, seed=seed, parameters={"catch_sigint_signal": False}
     )
-    plan = solve(scenario, settings)
+    plan = with_explanation(scenario, solve(scenario, settings), settings)  # the reason is part of the answer
     done = time.perf_counter()
     problems = [f"checker: {v}" for v in check_plan(scenario, plan)]
     violations = len(problems)
