@@ -10,17 +10,20 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from planner.domain.plan import Plan
-from planner.domain.scenario import Scenario
 from planner.domain.settings import SolverSettings
 from planner.i18n import DEFAULT, LANGUAGES, t
 from planner.io.workspace import OpenedScenario, SaveResult, list_scenarios, open_scenario
 from planner.ui.editing import EditSession
 from planner.ui.jobs import PlanCache, SolveJob
+
+if TYPE_CHECKING:
+    from planner.domain.plan import Plan
+    from planner.domain.scenario import Scenario
 
 DEMO = "belarus-tomsk-2025-2030.yaml"
 ROOT = Path(__file__).resolve().parent.parent

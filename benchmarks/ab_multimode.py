@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,6 +41,9 @@ import planner.cpsat.constraints as constraints  # noqa: E402
 import planner.cpsat.heuristic as heuristic  # noqa: E402
 import planner.cpsat.solver as solver  # noqa: E402
 from planner import Plan, Scenario, SolverSettings  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 J30 = {"j3013_3": 41, "j3037_1": 54, "j3037_9": 59, "j3045_8": 48, "j3045_9": 42, "j3053_5": 49, "j3061_6": 35}
 MMLIB50 = {
@@ -67,7 +70,7 @@ def variant(name: str) -> Iterator[None]:
     elif name == "no-energy":
         patch(constraints, "_energy", lambda *args: None)
     elif name == "old-hint":
-        patch(heuristic._Budget, "affordable", lambda self, v: v.modes)
+        patch(heuristic._Budget, "affordable", lambda self, v: v.modes)  # noqa: SLF001  an A/B patches internals by design
     elif name == "no-hint":
         patch(solver, "add_hint", lambda b: False)
     elif name != "current":

@@ -16,13 +16,16 @@ import statistics
 import time
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.ab import parse_params
 from rich.console import Console
 from rich.table import Table
 
 from planner import SolverSettings, check_plan, load_scenario, solve
-from planner.cpsat import Progress
+
+if TYPE_CHECKING:
+    from planner.cpsat import Progress
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS = ["scenario", "run", "seed", "status", "gap", "first_plan_s", "wall_s", "violations", "objective", "stages"]

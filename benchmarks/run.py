@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from types import FrameType
+from typing import TYPE_CHECKING
 
 import psplib
 from harness.planner_path import solve_planner
@@ -51,8 +51,12 @@ from harness.verify import verify
 from peers import Outcome
 from peers.plain_cpsat import solve_plain
 from peers.pyjobshop_peer import solve_pyjobshop
-from psplib.ProjectInstance import ProjectInstance
 from rich.console import Console
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+    from psplib.ProjectInstance import ProjectInstance
 
 ROOT = Path(__file__).resolve().parent.parent
 SolveFn = Callable[[Path, float, int, int], Outcome]

@@ -5,15 +5,17 @@ from __future__ import annotations
 import copy
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from planner.domain.plan import Plan
 from planner.domain.scenario import Scenario
 from planner.io.scenario_file import render_path
 from planner.problem.crosscheck import cross_check
 from planner.problem.validate import ScenarioError
+
+if TYPE_CHECKING:
+    from planner.domain.plan import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

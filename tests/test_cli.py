@@ -157,9 +157,9 @@ def test_solve_infeasible_exits_3_with_the_reason(infeasible: Path, tmp_path: Pa
     assert read_plan(out).status is Status.infeasible
 
 
-def test_solve_without_a_plan_in_time_exits_4(tmp_path: Path) -> None:
-    # 150 chained work packages with duration ranges on two busy institutions: feasible, but CP-SAT
-    # needs seconds to find a first plan, and proving infeasibility is impossible.
+def _busy_chains(tmp_path: Path) -> Path:
+    """150 chained work packages with duration ranges on two busy institutions: feasible, but CP-SAT needs
+    seconds to find a first plan, and proving infeasibility is impossible."""
     items = [
         {
             "id": f"W{i:03d}",
@@ -173,11 +173,27 @@ def test_solve_without_a_plan_in_time_exits_4(tmp_path: Path) -> None:
     data = merge(
         TINY, {"time": {"start": "2025-01", "periods": 120}, "institutions": busy, "work_packages": wps(*items)}
     )
+    return write_scenario(tmp_path / "big.yaml", data)
+
+
+def test_solve_without_a_plan_in_time_exits_4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("planner.cpsat.solver.construct", lambda problem: None)  # the greedy finds none either
     out = tmp_path / "plan.json"
-    result = planner("solve", write_scenario(tmp_path / "big.yaml", data), "-o", out, "--time-limit", "0.01")
+    result = planner("solve", _busy_chains(tmp_path), "-o", out, "--time-limit", "0.01")
     assert result.exit_code == ExitCode.NO_PLAN_IN_TIME, result.output
     assert "no plan found within 0.01 s" in result.stdout
     assert read_plan(out).status is Status.unknown
+
+
+def test_without_a_solver_plan_in_time_the_checked_constructive_plan_is_returned(tmp_path: Path) -> None:
+    scenario, out = _busy_chains(tmp_path), tmp_path / "plan.json"
+    result = planner("solve", scenario, "-o", out, "--time-limit", "0.01")
+    assert result.exit_code == ExitCode.OK, result.output
+    plan = read_plan(out)
+    assert plan.status is Status.feasible and len(plan.assignments) == 150
+    assert plan.bounds == {} and plan.gap is None  # nothing was proven, and the plan says so
+    assert plan.solver is not None and plan.solver.stages[0].status is Status.unknown
+    assert planner("check", scenario, out).exit_code == ExitCode.OK
 
 
 def test_reproducible_solves_give_identical_bytes(tmp_path: Path) -> None:

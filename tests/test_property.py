@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,21 +58,49 @@ def chance(draw: st.DrawFn, one_in: int) -> bool:
     return bool(draw(st.sampled_from(range(one_in))) == one_in - 1)
 
 
-@st.composite
-def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
-    """A small scenario as a plain dict, touching most features of the scenario format."""
-    # ---- time: months or quarters, 6–18 months, often across a year boundary
+# Each section of a scenario is drawn by its own helper, in file order; `scenario_dicts` calls them
+# in a fixed order, so the sequence of draws (and with it every generated example) is one sequence.
+
+
+@dataclass(frozen=True)
+class _Time:
+    """The drawn time grid: `periods` of `step` months from `start` (month number `origin`)."""
+
+    quarters: bool
+    step: int
+    periods: int
+    start: str
+    origin: int
+    years: list[int]
+
+    def month_of(self, period: int) -> str:
+        return _month(self.origin, period * self.step)
+
+
+@dataclass(frozen=True)
+class _Money:
+    """The drawn countries and how they use money: no currency, one, or one per country."""
+
+    country_ids: list[str]
+    money: str
+    countries: list[dict[str, Any]]
+    currencies: dict[str, Any] | None
+    reporting: str | None
+
+
+def _draw_time(draw: st.DrawFn) -> _Time:
+    """Months or quarters, 6–18 months, often across a year boundary."""
     quarters = draw(st.booleans()) and draw(st.booleans())
     step = 3 if quarters else 1
     periods = draw(st.integers(2, 6)) if quarters else draw(st.integers(6, 18))
     start = draw(st.sampled_from(["2025-01", "2025-04", "2025-07", "2025-10", "2025-11", "2026-03"]))
     origin = month_number(start)
     years = sorted({(origin + p * step) // 12 for p in range(periods)})
+    return _Time(quarters, step, periods, start, origin, years)
 
-    def month_of(period: int) -> str:
-        return _month(origin, period * step)
 
-    # ---- countries and money
+def _draw_money(draw: st.DrawFn, years: list[int]) -> _Money:
+    """Countries and money."""
     n_countries = draw(st.integers(1, 2))
     country_ids = ["BY", "RU"][:n_countries]
     money = draw(st.sampled_from(["none", "one", "several"]))
@@ -97,15 +126,18 @@ def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             rates["EUR"] = {years[0]: 1.08}  # a rate for a currency nobody uses is harmless
         currencies = {"reporting": reporting, "rates": rates}
+    return _Money(country_ids, money, countries, currencies, reporting)
 
-    # ---- institutions
+
+def _draw_institutions(draw: st.DrawFn, m: _Money, years: list[int]) -> list[dict[str, Any]]:
+    """One to three institutions, their capacity, rate and competencies."""
     n_inst = draw(st.integers(1, 3))
     institutions: list[dict[str, Any]] = []
     for i in range(n_inst):
         inst: dict[str, Any] = {
             "id": f"I{i + 1}",
             "name": f"Институт {i + 1}",
-            "country": draw(st.sampled_from(country_ids)) if i else country_ids[0],
+            "country": draw(st.sampled_from(m.country_ids)) if i else m.country_ids[0],
             "kind": draw(st.sampled_from(KINDS)),
             "capacity_pm": draw(st.sampled_from([2, 1, 1.5, 3, 4, 6, 0.5])),
             "rate_per_pm": draw(st.sampled_from([0, 50, 80.5, 100, 123.45, 150, 1000])),
@@ -113,99 +145,119 @@ def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
                 st.dictionaries(st.sampled_from(COMPETENCIES), st.integers(1, 5), min_size=0, max_size=3)
             ),
         }
-        if money == "several" and chance(draw, 6):
+        if m.money == "several" and chance(draw, 6):
             inst["currency"] = draw(st.sampled_from(["BYN", "RUB"]))
         if chance(draw, 5):
             inst["capacity_pm_by_year"] = {y: draw(st.sampled_from([2, 5, 1, 0])) for y in years[:1]}
         institutions.append(inst)
-    if n_countries == 2 and all(x["country"] == "BY" for x in institutions) and n_inst > 1:
+    if len(m.country_ids) == 2 and all(x["country"] == "BY" for x in institutions) and n_inst > 1:
         institutions[-1]["country"] = "RU"  # two countries usually both have someone
-    inst_ids = [x["id"] for x in institutions]
+    return institutions
 
-    # ---- programs
-    n_prog = draw(st.integers(1, 2))
-    programs: list[dict[str, Any]] = [{"id": f"P{k + 1}", "name": f"Программа {k + 1}"} for k in range(n_prog)]
 
-    # ---- facility
-    facilities: list[dict[str, Any]] = []
+def _draw_requires(draw: st.DrawFn, wp: dict[str, Any], institutions: list[dict[str, Any]]) -> None:
+    """The competencies a work package requires: mostly what someone has, sometimes anything, or none."""
+    how = draw(st.sampled_from(["some"] * 8 + ["none", "any"]))
+    if how == "some":  # what some institution has, at most at its level: never rejected
+        holder = draw(st.sampled_from(institutions))
+        have = holder["competencies"]
+        if have:
+            keys = draw(st.lists(st.sampled_from(sorted(have)), min_size=1, max_size=len(have), unique=True))
+            wp["requires"] = {c: draw(st.integers(1, have[c])) for c in keys}
+    elif how == "any":  # anything: nobody may have it (then cross_check rejects the example)
+        wp["requires"] = {draw(st.sampled_from(COMPETENCIES)): draw(st.integers(1, 2))}
+
+
+def _draw_timing(draw: st.DrawFn, wp: dict[str, Any], t: _Time) -> int:
+    """A work package's duration (fixed or a range), window and due month; the shortest duration."""
+    max_d = max(1, t.periods // 4)
+    if draw(st.booleans()):
+        lo = draw(st.integers(1, max_d))
+        wp["duration"] = {"min": lo, "max": draw(st.integers(lo, lo + 4))}
+        min_d = lo
+    else:
+        min_d = 0 if chance(draw, 10) else draw(st.integers(1, max_d))  # sometimes a milestone
+        wp["duration"] = min_d
+    earliest = 0
     if chance(draw, 4):
-        facilities.append(
-            {"id": "F1", "capacity": draw(st.sampled_from([1, 2, 2.5, 5])), "unit": "hours", "institution": "I1"}
-        )
+        earliest = draw(st.integers(0, max(0, t.periods - min_d - 1)))
+        wp["earliest_start"] = _month(t.origin, earliest * t.step + draw(st.integers(0, t.step - 1)))
+    if chance(draw, 4):
+        last = draw(st.integers(min(t.periods - 1, earliest + max(min_d, 1) - 1), t.periods - 1))
+        wp["deadline"] = _month(t.origin, last * t.step + t.step - 1)
+    if chance(draw, 4):  # sometimes long before the horizon starts
+        wp["due"] = t.month_of(draw(st.integers(-2 * t.periods, t.periods - 1)))
+    return min_d
 
-    # ---- work packages
-    n_wp = draw(st.integers(2, 6))
-    max_d = max(1, periods // 4)
-    work_packages: list[dict[str, Any]] = []
-    for w in range(n_wp):
-        wp: dict[str, Any] = {"id": f"W{w + 1}", "program": draw(st.sampled_from(programs))["id"]}
-        how = draw(st.sampled_from(["some"] * 8 + ["none", "any"]))
-        if how == "some":  # what some institution has, at most at its level: never rejected
-            holder = draw(st.sampled_from(institutions))
-            have = holder["competencies"]
-            if have:
-                keys = draw(st.lists(st.sampled_from(sorted(have)), min_size=1, max_size=len(have), unique=True))
-                wp["requires"] = {c: draw(st.integers(1, have[c])) for c in keys}
-        elif how == "any":  # anything: nobody may have it (then cross_check rejects the example)
-            wp["requires"] = {draw(st.sampled_from(COMPETENCIES)): draw(st.integers(1, 2))}
-        wp["effort_pm"] = draw(st.sampled_from([1, 2, 0.5, 3.3, 4, 6, 0]))
-        if draw(st.booleans()):
-            lo = draw(st.integers(1, max_d))
-            wp["duration"] = {"min": lo, "max": draw(st.integers(lo, lo + 4))}
-            min_d = lo
+
+def _draw_after(draw: st.DrawFn, w: int) -> list[str | dict[str, Any]]:
+    """Up to two earlier work packages as predecessors: plain, with a lag, or start-to-start."""
+    preds = draw(st.lists(st.integers(0, w - 1), max_size=2, unique=True)) if w else []
+    after: list[str | dict[str, Any]] = []
+    for p in preds:
+        kind = draw(st.sampled_from(["plain", "plain", "lag", "SS"]))
+        if kind == "plain":
+            after.append(f"W{p + 1}")
+        elif kind == "lag":
+            after.append({"id": f"W{p + 1}", "lag": draw(st.integers(1, 2))})
         else:
-            min_d = 0 if chance(draw, 10) else draw(st.integers(1, max_d))  # sometimes a milestone
-            wp["duration"] = min_d
-        earliest = 0
-        if chance(draw, 4):
-            earliest = draw(st.integers(0, max(0, periods - min_d - 1)))
-            wp["earliest_start"] = _month(origin, earliest * step + draw(st.integers(0, step - 1)))
-        if chance(draw, 4):
-            last = draw(st.integers(min(periods - 1, earliest + max(min_d, 1) - 1), periods - 1))
-            wp["deadline"] = _month(origin, last * step + step - 1)
-        if chance(draw, 4):  # sometimes long before the horizon starts
-            wp["due"] = month_of(draw(st.integers(-2 * periods, periods - 1)))
-        preds = draw(st.lists(st.integers(0, w - 1), max_size=2, unique=True)) if w else []
-        after: list[str | dict[str, Any]] = []
-        for p in preds:
-            kind = draw(st.sampled_from(["plain", "plain", "lag", "SS"]))
-            if kind == "plain":
-                after.append(f"W{p + 1}")
-            elif kind == "lag":
-                after.append({"id": f"W{p + 1}", "lag": draw(st.integers(1, 2))})
-            else:
-                after.append({"id": f"W{p + 1}", "type": "SS", "lag": draw(st.integers(0, 2))})
-        if after:
-            wp["after"] = after
-        if chance(draw, 3):
-            wp["mandatory"] = False
-            wp["value"] = draw(st.sampled_from([0, 1, 2.5, 10, 100]))
-        if draw(st.booleans()) and facilities:
-            wp["facilities"] = {"F1": draw(st.sampled_from([0, 0.5, 1, 2, 3]))}
-        if chance(draw, 6):
-            offset = draw(st.none() | st.integers(0, min_d))
-            deliverable: dict[str, Any] = {"id": f"D{w + 1}", "title": "отчёт"}
-            if offset is not None:
-                deliverable["offset"] = offset
-            if draw(st.booleans()):
-                deliverable["due"] = month_of(draw(st.integers(0, periods - 1)))
-            wp["deliverables"] = [deliverable]
-        if chance(draw, 7):  # explicit execution options instead of generated ones
-            options = []
-            chosen = draw(st.lists(st.sampled_from(inst_ids), min_size=1, max_size=2, unique=True))
-            for k, inst_id in enumerate(chosen):
-                opt: dict[str, Any] = {"id": f"o{k + 1}", "institution": inst_id}
-                if draw(st.booleans()):
-                    opt["effort_pm"] = draw(st.sampled_from([0, 1, 2.5]))
-                if draw(st.booleans()):
-                    opt["cost"] = draw(st.sampled_from([0, 99.99, 500]))
-                options.append(opt)
-            if chance(draw, 4):  # work bought in, done by no institution
-                options.append({"id": "bought", "institution": None, "cost": draw(st.sampled_from([0, 300]))})
-            wp["options"] = options
-        work_packages.append(wp)
+            after.append({"id": f"W{p + 1}", "type": "SS", "lag": draw(st.integers(0, 2))})
+    return after
 
-    # ---- an overlap group of two earlier work packages (not both mandatory), sometimes a predecessor
+
+def _draw_options(draw: st.DrawFn, inst_ids: list[str]) -> list[dict[str, Any]]:
+    """Explicit execution options, sometimes with work bought in from no institution."""
+    options = []
+    chosen = draw(st.lists(st.sampled_from(inst_ids), min_size=1, max_size=2, unique=True))
+    for k, inst_id in enumerate(chosen):
+        opt: dict[str, Any] = {"id": f"o{k + 1}", "institution": inst_id}
+        if draw(st.booleans()):
+            opt["effort_pm"] = draw(st.sampled_from([0, 1, 2.5]))
+        if draw(st.booleans()):
+            opt["cost"] = draw(st.sampled_from([0, 99.99, 500]))
+        options.append(opt)
+    if chance(draw, 4):  # work bought in, done by no institution
+        options.append({"id": "bought", "institution": None, "cost": draw(st.sampled_from([0, 300]))})
+    return options
+
+
+def _draw_work_package(
+    draw: st.DrawFn,
+    w: int,
+    t: _Time,
+    programs: list[dict[str, Any]],
+    institutions: list[dict[str, Any]],
+    facilities: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The `w`-th work package (0-based): program, requirements, effort, timing, predecessors, extras."""
+    wp: dict[str, Any] = {"id": f"W{w + 1}", "program": draw(st.sampled_from(programs))["id"]}
+    _draw_requires(draw, wp, institutions)
+    wp["effort_pm"] = draw(st.sampled_from([1, 2, 0.5, 3.3, 4, 6, 0]))
+    min_d = _draw_timing(draw, wp, t)
+    after = _draw_after(draw, w)
+    if after:
+        wp["after"] = after
+    if chance(draw, 3):
+        wp["mandatory"] = False
+        wp["value"] = draw(st.sampled_from([0, 1, 2.5, 10, 100]))
+    if draw(st.booleans()) and facilities:
+        wp["facilities"] = {"F1": draw(st.sampled_from([0, 0.5, 1, 2, 3]))}
+    if chance(draw, 6):
+        offset = draw(st.none() | st.integers(0, min_d))
+        deliverable: dict[str, Any] = {"id": f"D{w + 1}", "title": "отчёт"}
+        if offset is not None:
+            deliverable["offset"] = offset
+        if draw(st.booleans()):
+            deliverable["due"] = t.month_of(draw(st.integers(0, t.periods - 1)))
+        wp["deliverables"] = [deliverable]
+    if chance(draw, 7):  # explicit execution options instead of generated ones
+        wp["options"] = _draw_options(draw, [x["id"] for x in institutions])
+    return wp
+
+
+def _draw_overlap_groups(draw: st.DrawFn, work_packages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An overlap group of two earlier work packages (not both mandatory), sometimes a predecessor."""
+    n_wp = len(work_packages)
     overlap_groups: list[dict[str, Any]] = []
     if n_wp >= 3 and chance(draw, 2):
         a, b = draw(st.lists(st.integers(0, n_wp - 2), min_size=2, max_size=2, unique=True))
@@ -218,54 +270,74 @@ def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
         if draw(st.booleans()):
             follower = work_packages[-1]
             follower["after"] = [*follower.get("after", []), "G1"]
+    return overlap_groups
 
-    # ---- funders attached to programs
+
+def _draw_joint_funder(draw: st.DrawFn, m: _Money, years: list[int], estimate: float) -> dict[str, Any]:
+    """A funder that pays every country, sometimes in agreed shares."""
+    joint: dict[str, Any] = {"id": "F-joint", "pays": list(m.country_ids)}
+    if m.reporting:
+        joint["currency"] = m.reporting
+    if draw(st.booleans()):
+        joint["shares"] = {c: round(1 / len(m.country_ids), 2) for c in m.country_ids}
+        joint["tolerance"] = draw(st.sampled_from([0.05, 0.2, 0.5, 0.0]))
+    if draw(st.booleans()):
+        joint["total"] = round(estimate * draw(st.sampled_from([0.1, 0.5, 1])), 2)
+    if draw(st.booleans()):
+        joint["cap_per_year"] = {years[-1]: round(estimate * 0.3, 2)}
+    return joint
+
+
+def _draw_funders(
+    draw: st.DrawFn,
+    m: _Money,
+    years: list[int],
+    institutions: list[dict[str, Any]],
+    programs: list[dict[str, Any]],
+    work_packages: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Funders attached to programs, and fixed draws on them in some explicit options."""
     funders: list[dict[str, Any]] = []
     estimate = sum(wp["effort_pm"] for wp in work_packages) * max(x["rate_per_pm"] for x in institutions)
-    if draw(st.booleans()):
-        for c in country_ids:
-            f: dict[str, Any] = {"id": f"F-{c}", "country": c}
-            if draw(st.booleans()):
-                f["total"] = round(estimate * draw(st.sampled_from([0.2, 0.5, 1, 2])), 2)
-            if chance(draw, 3):
-                f["cap_per_year"] = {y: round(estimate * draw(st.sampled_from([0.1, 0.5, 1]))) for y in years}
-            own = [x["id"] for x in institutions if x["country"] == c]
-            if own and chance(draw, 6):
-                f["institutions"] = draw(st.lists(st.sampled_from(own), min_size=1, unique=True))
-            funders.append(f)
+    if not draw(st.booleans()):
+        return funders
+    for c in m.country_ids:
+        f: dict[str, Any] = {"id": f"F-{c}", "country": c}
         if draw(st.booleans()):
-            joint: dict[str, Any] = {"id": "F-joint", "pays": list(country_ids)}
-            if reporting:
-                joint["currency"] = reporting
-            if draw(st.booleans()):
-                joint["shares"] = {c: round(1 / n_countries, 2) for c in country_ids}
-                joint["tolerance"] = draw(st.sampled_from([0.05, 0.2, 0.5, 0.0]))
-            if draw(st.booleans()):
-                joint["total"] = round(estimate * draw(st.sampled_from([0.1, 0.5, 1])), 2)
-            if draw(st.booleans()):
-                joint["cap_per_year"] = {years[-1]: round(estimate * 0.3, 2)}
-            funders.append(joint)
-        ids = [f["id"] for f in funders]
-        for prog in programs:
-            prog["funders"] = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids), unique=True))
-        for wp in work_packages:  # fixed draws on funders instead of paying the cost
-            for opt in wp.get("options", []):
-                if chance(draw, 3):
-                    opt["funding"] = {draw(st.sampled_from(ids)): draw(st.sampled_from([0, 100, 250.5]))}
+            f["total"] = round(estimate * draw(st.sampled_from([0.2, 0.5, 1, 2])), 2)
+        if chance(draw, 3):
+            f["cap_per_year"] = {y: round(estimate * draw(st.sampled_from([0.1, 0.5, 1]))) for y in years}
+        own = [x["id"] for x in institutions if x["country"] == c]
+        if own and chance(draw, 6):
+            f["institutions"] = draw(st.lists(st.sampled_from(own), min_size=1, unique=True))
+        funders.append(f)
+    if draw(st.booleans()):
+        funders.append(_draw_joint_funder(draw, m, years, estimate))
+    ids = [f["id"] for f in funders]
+    for prog in programs:
+        prog["funders"] = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=len(ids), unique=True))
+    for wp in work_packages:  # fixed draws on funders instead of paying the cost
+        for opt in wp.get("options", []):
+            if chance(draw, 3):
+                opt["funding"] = {draw(st.sampled_from(ids)): draw(st.sampled_from([0, 100, 250.5]))}
+    return funders
 
-    # ---- program-level rules
+
+def _draw_program_rules(draw: st.DrawFn, t: _Time, m: _Money, n_inst: int, programs: list[dict[str, Any]]) -> None:
+    """Program-level rules: due months, country shares, a cap on one institution's share."""
     for prog in programs:
         if chance(draw, 4):
-            prog["due"] = month_of(draw(st.integers(0, periods - 1)))
-        if n_countries == 2 and chance(draw, 2):
+            prog["due"] = t.month_of(draw(st.integers(0, t.periods - 1)))
+        if len(m.country_ids) == 2 and chance(draw, 2):
             share = draw(st.sampled_from([0.3, 0.5, 0.6]))
             prog["country_shares"] = {"BY": share, "RU": round(1 - share, 2)}
             prog["share_tolerance"] = draw(st.sampled_from([0.05, 0.2, 0.5, 0.0]))
         if n_inst > 1 and chance(draw, 3):
             prog["max_institution_share"] = draw(st.sampled_from([0.6, 0.8, 1.0, 0.5]))
 
-    # ---- people's decisions and prior results
-    wp_ids = [wp["id"] for wp in work_packages]
+
+def _draw_prior_results(draw: st.DrawFn, inst_ids: list[str], wp_ids: list[str]) -> list[dict[str, Any]]:
+    """Sometimes one prior result: an institution whose earlier R&D makes a work package cheaper for it."""
     prior_results: list[dict[str, Any]] = []
     if chance(draw, 3):
         prior_results.append(
@@ -276,53 +348,88 @@ def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
                 "cost_factor": draw(st.sampled_from([0.6, 1.0])),
             }
         )
-    decided = draw(st.sampled_from(["nothing", "pin", "forbid", "pin and forbid"]))
-    pins: list[dict[str, Any]] = []
-    if "pin" in decided:
-        pinned = draw(st.sampled_from(work_packages))
-        pin: dict[str, Any] = {"work_package": pinned["id"]}
-        if draw(st.booleans()):  # mostly someone who can do it
-            able = (
-                [o["institution"] for o in pinned["options"]]
-                if pinned.get("options")
-                else [
-                    x["id"]
-                    for x in institutions
-                    if all(x["competencies"].get(c, 0) >= lvl for c, lvl in pinned.get("requires", {}).items())
-                ]
-            )
-            anyone = chance(draw, 4)
-            pin["institution"] = draw(st.sampled_from(inst_ids if anyone or not able else able))
-        elif pinned.get("options") and draw(st.booleans()):
-            pin["option"] = draw(st.sampled_from(pinned["options"]))["id"]
-        if draw(st.booleans()):
-            pin["start"] = month_of(draw(st.integers(0, periods - 1)))
-        pins.append(pin)
-    forbids: list[dict[str, Any]] = []
-    if "forbid" in decided:
-        forbids.append({"work_package": draw(st.sampled_from(wp_ids)), "institution": draw(st.sampled_from(inst_ids))})
+    return prior_results
 
-    # ---- objective
+
+def _draw_pin(
+    draw: st.DrawFn, t: _Time, institutions: list[dict[str, Any]], work_packages: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """A pin of a work package: mostly to someone who can do it, or to an option, sometimes with a start."""
+    inst_ids = [x["id"] for x in institutions]
+    pinned = draw(st.sampled_from(work_packages))
+    pin: dict[str, Any] = {"work_package": pinned["id"]}
+    if draw(st.booleans()):  # mostly someone who can do it
+        able = (
+            [o["institution"] for o in pinned["options"]]
+            if pinned.get("options")
+            else [
+                x["id"]
+                for x in institutions
+                if all(x["competencies"].get(c, 0) >= lvl for c, lvl in pinned.get("requires", {}).items())
+            ]
+        )
+        anyone = chance(draw, 4)
+        pin["institution"] = draw(st.sampled_from(inst_ids if anyone or not able else able))
+    elif pinned.get("options") and draw(st.booleans()):
+        pin["option"] = draw(st.sampled_from(pinned["options"]))["id"]
+    if draw(st.booleans()):
+        pin["start"] = t.month_of(draw(st.integers(0, t.periods - 1)))
+    return pin
+
+
+def _draw_objective(draw: st.DrawFn) -> dict[str, Any]:
+    """One to four priorities, lexicographic or weighted (sometimes with explicit weights)."""
     priorities = draw(st.lists(st.sampled_from(TERMS), min_size=1, max_size=4, unique=True))
     objective: dict[str, Any] = {"priorities": priorities}
     if chance(draw, 2):
         objective["mode"] = "weighted"
         if draw(st.booleans()):
             objective["weights"] = {t: draw(st.sampled_from([0, 1, 0.5, 3, 100])) for t in priorities}
+    return objective
+
+
+@st.composite
+def scenario_dicts(draw: st.DrawFn) -> dict[str, Any]:
+    """A small scenario as a plain dict, touching most features of the scenario format."""
+    t = _draw_time(draw)
+    m = _draw_money(draw, t.years)
+    institutions = _draw_institutions(draw, m, t.years)
+    inst_ids = [x["id"] for x in institutions]
+    n_prog = draw(st.integers(1, 2))
+    programs: list[dict[str, Any]] = [{"id": f"P{k + 1}", "name": f"Программа {k + 1}"} for k in range(n_prog)]
+    facilities: list[dict[str, Any]] = []
+    if chance(draw, 4):
+        facilities.append(
+            {"id": "F1", "capacity": draw(st.sampled_from([1, 2, 2.5, 5])), "unit": "hours", "institution": "I1"}
+        )
+    n_wp = draw(st.integers(2, 6))
+    work_packages = [_draw_work_package(draw, w, t, programs, institutions, facilities) for w in range(n_wp)]
+    overlap_groups = _draw_overlap_groups(draw, work_packages)
+    funders = _draw_funders(draw, m, t.years, institutions, programs, work_packages)
+    _draw_program_rules(draw, t, m, len(institutions), programs)
+
+    # people's decisions and prior results
+    wp_ids = [wp["id"] for wp in work_packages]
+    prior_results = _draw_prior_results(draw, inst_ids, wp_ids)
+    decided = draw(st.sampled_from(["nothing", "pin", "forbid", "pin and forbid"]))
+    pins = [_draw_pin(draw, t, institutions, work_packages)] if "pin" in decided else []
+    forbids: list[dict[str, Any]] = []
+    if "forbid" in decided:
+        forbids.append({"work_package": draw(st.sampled_from(wp_ids)), "institution": draw(st.sampled_from(inst_ids))})
 
     data: dict[str, Any] = {
         "schema_version": 1,
         "name": "generated",
-        "time": {"start": start, "periods": periods, "period": "quarter" if quarters else "month"},
-        "countries": countries,
+        "time": {"start": t.start, "periods": t.periods, "period": "quarter" if t.quarters else "month"},
+        "countries": m.countries,
         "competencies": [{"id": c} for c in COMPETENCIES],
         "institutions": institutions,
         "programs": programs,
         "work_packages": work_packages,
-        "objective": objective,
+        "objective": _draw_objective(draw),
     }
     optional = {
-        "currencies": currencies,
+        "currencies": m.currencies,
         "facilities": facilities,
         "funders": funders,
         "overlap_groups": overlap_groups,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,6 +11,9 @@ from planner import SolverSettings, check_plan, evaluate, load_scenario, solve
 from planner.io.schema import plan_schema, scenario_schema
 from planner.io.yamlio import dump_yaml_text, load_yaml_text
 from tests.conftest import ROOT, SCENARIOS
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 

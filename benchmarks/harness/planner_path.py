@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from peers import Outcome, Schedule
 
 from planner import Plan, SolverSettings, check_plan, evaluate, solve
 from planner.diagnose import with_explanation
 from planner.importers.psplib import import_psplib
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def solve_planner(path: Path, time_limit: float, workers: int, seed: int) -> Outcome:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from peers import Outcome
+from typing import TYPE_CHECKING
 
-from harness.sets import Known
+if TYPE_CHECKING:
+    from peers import Outcome
+
+    from harness.sets import Known
 
 FIELDS = [
     "set",

@@ -6,8 +6,11 @@ that lost or changed something, and it checks the peers with the same rules.
 
 from __future__ import annotations
 
-from peers import Schedule
-from psplib.ProjectInstance import Activity, ProjectInstance
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from peers import Schedule
+    from psplib.ProjectInstance import Activity, ProjectInstance
 
 
 def verify(instance: ProjectInstance, schedule: Schedule, makespan: int) -> list[str]:

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psplib
 from ortools.sat.python import cp_model
-from psplib.ProjectInstance import ProjectInstance
 
 from peers import Outcome, Schedule
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from psplib.ProjectInstance import ProjectInstance
 
 STATUS = {
     cp_model.OPTIMAL: "optimal",

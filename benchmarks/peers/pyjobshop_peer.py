@@ -7,12 +7,13 @@ runs without it.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from peers import Outcome, Schedule
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pyjobshop import ProblemData, Solution
 
 STATUS = {"Optimal": "optimal", "Feasible": "feasible", "Infeasible": "infeasible"}

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from planner.domain.plan import Assignment, Plan
-from planner.domain.rules import Rule
-from planner.domain.scenario import Funder, Scenario, WorkPackage
 from planner.problem.money import amount_text
-from planner.problem.options import Option
 from planner.problem.prepared import PreparedProblem, prepare
 from planner.problem.pricing import Priced, convert_years, price_assignment, year_amounts
+
+if TYPE_CHECKING:
+    from planner.domain.plan import Assignment, Plan
+    from planner.domain.rules import Rule
+    from planner.domain.scenario import Funder, Scenario, WorkPackage
+    from planner.problem.options import Option
 
 REL_TOL = 1e-6
 """Relative tolerance for capacities, caps and shares."""

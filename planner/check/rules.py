@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from planner.check.context import (
     Context,
@@ -16,11 +17,13 @@ from planner.check.context import (
     pct,
     same,
 )
-from planner.domain.plan import Plan
 from planner.domain.rules import Rule
 from planner.domain.scenario import DependencyType, Scenario
 from planner.problem import pricing
-from planner.problem.prepared import PreparedProblem
+
+if TYPE_CHECKING:
+    from planner.domain.plan import Plan
+    from planner.problem.prepared import PreparedProblem
 
 # ---------------------------------------------------------------- assignments
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from planner.check.context import Context
-from planner.domain.plan import Plan
 from planner.domain.scenario import Scenario, Term
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from planner.domain.plan import Plan
+    from planner.problem.prepared import PreparedProblem
 
 # ---------------------------------------------------------------- objective terms
 
@@ -81,7 +86,7 @@ TERMS: dict[Term, Callable[[Context], float]] = {
 }
 
 
-def evaluate(scenario: Scenario, plan: Plan) -> dict[str, float]:
+def evaluate(scenario: Scenario | PreparedProblem, plan: Plan) -> dict[str, float]:
     """Every objective term, recomputed from the plan's decisions (keyed by the term's name)."""
     ctx = Context(scenario, plan)
     return {str(term): float(f(ctx)) for term, f in TERMS.items()}

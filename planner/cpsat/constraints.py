@@ -128,15 +128,11 @@ def _cumulative(
 def _energy(b: Builder, makespan: cp_model.IntVar, modes: Sequence[tuple[Mode, int]], top: int) -> None:
     """Redundant: the chosen modes' work fits before the makespan, capacity × makespan ≥ Σ duration × demand.
 
-    The cumulative's own energy reasoning counts a mode's work only once the mode is chosen. As a
-    linear row, the same fact enters the LP relaxation, where the mode literals may be fractional:
-    the LP worker's bound on the makespan then follows the least work any mix of modes needs.
-    Measured (benchmarks/results/ab_params_2026-11-25.md, section 13): on the 26 hard multi-mode
-    instances the summed bounds rose from 1138 to 1201 and the mean gap fell from 3.26 % to 2.35 %;
-    on the MMLIB50 sample of 120, 12 bounds rose, none fell, 96 proven against 94. The makespan is
-    the latest end, so all the work lies before it. Under a capacity that changes per period the
-    same row with the top capacity would still hold, but weaker and never measured: it is added only
-    where the capacity is constant.
+    The cumulative counts a mode's work only once the mode is chosen; as a linear row the same fact
+    reaches the LP relaxation, whose fractional mode literals then bound the makespan by the least work
+    any mix of modes needs (all work lies before the latest end). Added only where the capacity is
+    constant: with a varying one the top capacity would still hold, but weaker and never measured.
+    Measured: benchmarks/results/ab_params_2026-11-25.md, section 13.
     """
     b.model.add(top * makespan >= sum(md.x * (md.duration * d) for md, d in modes))
 
@@ -153,10 +149,11 @@ def _whole_runs(
 
     While a work package's mode is open, the mode-level cumulative sees only optional intervals and
     deduces nothing from them; one interval per work package with a demand variable (as PyJobShop
-    builds it) lets energy reasoning use the smallest demand and duration over its modes. On the 26
-    multi-mode benchmark instances the planner had missed, the mean gap fell from 4.5 % to 3.1 % and
-    the bound rose on most. Added only when the makespan is optimised, where such bounds drive the
-    proof: on the demo (no makespan term) it delayed the first plan from 0.65 to 1.07 s for no gain.
+    builds it) lets energy reasoning use the smallest demand and duration over its modes. Added only
+    when the makespan is optimised, where such bounds drive the proof; elsewhere it only slows the
+    first plan.
+    Measured: benchmarks/results/ab_multimode_2026-11-25.md, sections 1 and 2; without a makespan
+    term: benchmarks/results/decisions.md, section 1.
     """
     by_wp: dict[str, dict[int, int]] = {}
     for md, d in modes:

@@ -6,7 +6,9 @@ capacity, precedence and its window, among the modes that keep every funder's to
 (what is committed, plus this mode, plus the least the remaining work can cost it), in the funder's
 currency at the dearest year's rate. Other money rules are not checked here: CP-SAT repairs a hint
 that breaks them. Without this start, the makespan interval in the cumulatives (which lifts the
-lower bound) can leave CP-SAT searching seconds for a first plan on large projects.
+lower bound) delays CP-SAT's first plan on large projects.
+Measured: benchmarks/results/decisions.md, section 2 (the hint), and
+benchmarks/results/ab_multimode_2026-11-25.md, section 3 (modes chosen within budgets).
 """
 
 from __future__ import annotations

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from ortools.sat.python import cp_model
 
 from planner.cpsat import scaling
-from planner.domain.rules import Rule
 from planner.domain.scenario import Scenario, Term, WorkPackage
-from planner.problem.options import Option
 from planner.problem.prepared import PreparedProblem, prepare
+
+if TYPE_CHECKING:
+    from planner.domain.rules import Rule
+    from planner.problem.options import Option
 
 LinearExpr: TypeAlias = cp_model.LinearExpr | cp_model.IntVar | int
 

@@ -7,14 +7,18 @@ in the units a program manager reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from planner.cpsat import scaling
-from planner.cpsat.model import Builder, LinearExpr, WpVars
 from planner.domain.scenario import Term
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from planner.cpsat.model import Builder, LinearExpr, WpVars
 
 
 @dataclass(frozen=True)

@@ -5,18 +5,20 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from importlib.metadata import version
 
 from ortools.sat.python import cp_model
 
+from planner.check import check_plan, evaluate
+from planner.construct.serial import construct
 from planner.cpsat.constraints import add_rules
 from planner.cpsat.heuristic import add_hint
 from planner.cpsat.model import Builder, LinearExpr
 from planner.cpsat.objective import TermExpr, build_terms, weighted
 from planner.domain.plan import Plan, SolverInfo, Stage, Status, relative_gap
-from planner.domain.scenario import Scenario, Term, scenario_digest
+from planner.domain.scenario import Objective, Scenario, Term, scenario_digest
 from planner.domain.settings import SolverSettings
 from planner.problem.assemble import Decision, assignments, left_out
 from planner.problem.prepared import PreparedProblem, prepare
@@ -102,25 +104,16 @@ def _parameters(
 ) -> None:
     """CP-SAT parameters for a stage of `seconds`, for a project whose `search` is as `_search` says.
 
-    With 2 workers CP-SAT runs one full search (its LP-based `default_lp`) beside the interleaved
-    subsolvers, which take turns on the second core: three scheduling LNS, six generic LNS, local
-    search, the feasibility pump and RINS. When only the order is to decide, the scheduling
-    neighbourhoods alone get that core (`NOT_FOR_ORDER` skipped): each LNS call takes up to a second
-    of wall time on these projects, so twelve in turn leave each one or two calls in 10 s. On the
-    j120 instances the planner left unproven, mean gap 5.85 → 5.50 % (better on 6, worse on 3) and on
-    another 16 of them 5.20 → 4.87 % (better on 7, worse on 1); on 16 unproven j60 instances
-    2.74 → 1.99 % (better on 8, worse on 3). Not where modes are to choose: on 16 unproven MMLIB50
-    instances it was worse (2.71 → 3.04 %), the generic neighbourhoods help choose modes.
-    On large projects whose modes are fixed, the plan, not the bound, is what is missing at short
-    limits: there the full worker is `quick_restart`, which restarts often around the best plan.
-    Measured on the 16 j120 instances the planner left unproven at 10 s: mean gap to best known
-    7.57 % → 6.13 %, better on all 16. Elsewhere the default stays:
-    - small projects: the LP's bound proves them (hard j30: summed bounds 553 → 535 without it), and
-      at 50 and 60 work packages it was even or worse (MMLIB50 3.37 → 3.45 %, j60 2.47 → 2.72 %);
-    - modes to choose under budgets: finding a plan at all is the hard part, and the LP worker does
-      it better (MMLIB100: with `quick_restart` one of 20 instances had no plan in 10 s).
-    Raw `subsolvers` in the settings win over both rules (and raw `ignore_subsolvers` over the
-    skipped list). Records: benchmarks/results/ab_params_2026-11-25.md, sections 1–8 and 17.
+    With 2 workers CP-SAT runs one full search (`default_lp`) beside interleaved subsolvers that take
+    turns on the second core. When only the order is to decide, the scheduling LNS alone get that core
+    (`NOT_FOR_ORDER` skipped): their calls are slow on such projects and the full rotation left each too
+    few; where modes are to choose, the generic neighbourhoods help choose them and stay. On large
+    projects with fixed modes the plan, not the bound, is what is missing at short limits, so the full
+    worker is `quick_restart`; elsewhere `default_lp` stays (its bound proves small projects, and under
+    budgets it finds a plan more reliably). Raw `subsolvers` in the settings win over both rules (and raw
+    `ignore_subsolvers` over the skipped list).
+    Measured: benchmarks/results/ab_params_2026-11-25.md, sections 17 and 14 (the skipped list), 1, 2, 4,
+    6, 7 and 8 (`quick_restart`).
     """
     p = solver.parameters
     p.num_workers = settings.workers
@@ -173,24 +166,49 @@ def solve(
     settings = settings or SolverSettings()
     started = time.perf_counter()
     problem = prepare(scenario)
-    scenario = problem.scenario
     b = Builder(problem)
     add_rules(b)
+    constructed = _constructed(problem)
     if b.makespan is not None:
         add_hint(b)  # a first plan, so the makespan interval's bound work does not delay the first solution
-    objective = scenario.objective
+    elif constructed is not None:
+        _hint_decisions(b, constructed)
+    objective = problem.scenario.objective
     terms = build_terms(b, list(objective.priorities))
-    lexicographic = objective.mode == "lexicographic"
-    stage_names = [t.value for t in objective.priorities] if lexicographic else ["weighted"]
+    run = _run_stages(b, objective, terms, settings, started, on_progress, stop)
+    return _plan(problem, b, terms, run, settings, started, constructed)
 
-    search = _search(b)
-    stages: list[Stage] = []
+
+@dataclass
+class _Stages:
+    """What the stages of one solve found; `solver` is the last stage's that found a plan (None: none did)."""
+
+    names: list[str]
+    lexicographic: bool
+    stages: list[Stage] = field(default_factory=list)
     solver: cp_model.CpSolver | None = None
-    status = Status.optimal
-    bounds: dict[str, float] = {}
+    status: Status = Status.optimal
+    bounds: dict[str, float] = field(default_factory=dict)
     weighted_bound: float | None = None
-    gaps: list[float] = []
-    for k, name in enumerate(stage_names):
+    gaps: list[float] = field(default_factory=list)
+
+
+def _run_stages(
+    b: Builder,
+    objective: Objective,
+    terms: dict[Term, TermExpr],
+    settings: SolverSettings,
+    started: float,
+    on_progress: ProgressFn | None,
+    stop: threading.Event | None,
+) -> _Stages:
+    """One stage per term in priority order (each keeping the earlier terms at their best), or one weighted stage."""
+    lexicographic = objective.mode == "lexicographic"
+    run = _Stages(
+        names=[t.value for t in objective.priorities] if lexicographic else ["weighted"], lexicographic=lexicographic
+    )
+    search = _search(b)
+    for k, name in enumerate(run.names):
         if lexicographic:
             te = terms[Term(name)]
             b.model.minimize(te.minimised)
@@ -199,9 +217,9 @@ def solve(
             b.model.minimize(weighted(terms, dict(objective.weights)))
             scale, sign = 1, 1
         stage_solver = cp_model.CpSolver()
-        _parameters(stage_solver, settings, _budget(settings, started, k, len(stage_names)), search)
+        _parameters(stage_solver, settings, _budget(settings, started, k, len(run.names)), search)
         t0 = time.perf_counter()
-        watcher = _Watcher(k, len(stage_names), name, scale, sign, started, on_progress)
+        watcher = _Watcher(k, len(run.names), name, scale, sign, started, on_progress)
         if on_progress is not None:
             stage_solver.best_bound_callback = watcher.on_bound
         code = _solve_stage(stage_solver, b.model, watcher, stop, k)
@@ -212,27 +230,43 @@ def solve(
             code = _solve_stage(stage_solver, b.model, watcher, stop, k)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if k == 0:
-                status = Status.infeasible if code == cp_model.INFEASIBLE else Status.unknown
-                stages.append(Stage(term=name, status=status, wall_time_s=_wall(settings, t0)))
+                run.status = Status.infeasible if code == cp_model.INFEASIBLE else Status.unknown
+                run.stages.append(Stage(term=name, status=run.status, wall_time_s=_wall(settings, t0)))
             break  # a later stage found nothing better in time: keep the previous stage's plan
-        solver = stage_solver
+        run.solver = stage_solver
         value = sign * stage_solver.objective_value / scale
         bound = sign * stage_solver.best_objective_bound / scale
         stage_status = Status.optimal if code == cp_model.OPTIMAL else Status.feasible
         if stage_status is Status.feasible:
-            status = Status.feasible
-        gaps.append(relative_gap(value, bound))
-        stages.append(Stage(term=name, status=stage_status, value=value, bound=bound, wall_time_s=_wall(settings, t0)))
+            run.status = Status.feasible
+        run.gaps.append(relative_gap(value, bound))
+        run.stages.append(
+            Stage(term=name, status=stage_status, value=value, bound=bound, wall_time_s=_wall(settings, t0))
+        )
         if lexicographic:
-            bounds[name] = bound
+            run.bounds[name] = bound
             te = terms[Term(name)]
             b.model.add(te.minimised <= round(stage_solver.objective_value))
             _hint_everything(b.model, stage_solver)
         else:
-            weighted_bound = bound
+            run.weighted_bound = bound
         if _stopped(stop):
             break  # the remaining stages count as not proven (below)
+    return run
 
+
+def _plan(
+    problem: PreparedProblem,
+    b: Builder,
+    terms: dict[Term, TermExpr],
+    run: _Stages,
+    settings: SolverSettings,
+    started: float,
+    constructed: list[Decision] | None = None,
+) -> Plan:
+    """The plan of the last stage that found one, else the checked constructive plan, else a plan without
+    assignments that says why there is none."""
+    scenario = problem.scenario
     info = SolverInfo(
         ortools_version=version("ortools"),
         time_limit_s=settings.time_limit_s,
@@ -240,7 +274,7 @@ def solve(
         seed=settings.seed,
         reproducible=settings.reproducible,
         wall_time_s=None if settings.reproducible else round(time.perf_counter() - started, 3),
-        stages=stages,
+        stages=run.stages,
     )
     common = dict(
         scenario=scenario.name,
@@ -248,6 +282,19 @@ def solve(
         reporting_currency=b.money.reporting,
         solver=info,
     )
+    status, solver = run.status, run.solver
+    if solver is None and status is Status.unknown and constructed is not None:
+        # CP-SAT has nothing yet: the constructive plan, checked, is the answer (no stage proved anything).
+        chosen = {d.work_package for d in constructed}
+        rows = assignments(problem, constructed)
+        values = evaluate(problem, Plan(status=Status.feasible, assignments=rows, **common))
+        return Plan(
+            status=Status.feasible,
+            objective={t.value: round(values[t.value], 6) for t in terms},
+            assignments=rows,
+            left_out=left_out(problem, chosen, proven=False),
+            **common,
+        )
     if solver is None:
         explanation: list[str] = []  # why it is infeasible is `planner.diagnose.explain`'s call, made by the caller
         if status is not Status.infeasible:
@@ -256,22 +303,58 @@ def solve(
             ]
         return Plan(status=status, explanation=explanation, **common)
 
-    if len(stages) < len(stage_names) and status is Status.optimal:
+    if len(run.stages) < len(run.names) and status is Status.optimal:
         status = Status.feasible
     decisions = _decisions(b, solver)
     chosen = {d.work_package for d in decisions}
     objective_values = {t.value: round(_natural(solver, te), 6) for t, te in terms.items()}
-    first = stage_names[0]
+    first = run.names[0]
     return Plan(
         status=status,
         objective=objective_values,
-        bounds={k: round(v, 6) for k, v in bounds.items()},
-        bound=round(bounds[first], 6) if lexicographic else weighted_bound,
-        gap=round(max(gaps), 6) if gaps else None,
+        bounds={k: round(v, 6) for k, v in run.bounds.items()},
+        bound=round(run.bounds[first], 6) if run.lexicographic else run.weighted_bound,
+        gap=round(max(run.gaps), 6) if run.gaps else None,
         assignments=assignments(problem, decisions),
-        left_out=left_out(problem, chosen),
+        left_out=left_out(problem, chosen, proven=_value_proven(run.stages, run.names)),
         **common,
     )
+
+
+def _constructed(problem: PreparedProblem) -> list[Decision] | None:
+    """The constructive plan's decisions if they pass the independent checker, else None."""
+    decisions = construct(problem)
+    if decisions is None:
+        return None
+    rows = assignments(problem, decisions)
+    trial = Plan(scenario=problem.scenario.name, scenario_digest="-", status=Status.feasible, assignments=rows)
+    return decisions if not check_plan(problem, trial) else None
+
+
+def _hint_decisions(b: Builder, decisions: list[Decision]) -> None:
+    """Hint CP-SAT with a plan given as decisions (work package, option, start, duration, payer)."""
+    chosen = {d.work_package: d for d in decisions}
+    for w, v in b.wps.items():
+        d = chosen.get(w)
+        b.model.add_hint(v.present, d is not None)
+        if d is not None:
+            b.model.add_hint(v.start, d.start)
+            b.model.add_hint(v.end, d.start + d.duration)
+        for md in v.modes:
+            hit = d is not None and (md.option.id, md.duration, md.funder) == (d.option, d.duration, d.funder)
+            b.model.add_hint(md.x, hit)
+
+
+def _value_proven(stages: list[Stage], names: list[str]) -> bool:
+    """Whether leaving optional work out was decided by a proven stage: every stage up to the value term optimal."""
+    if "value" not in names and "weighted" not in names:
+        return True  # value is no priority: leaving optional work out follows from the priorities
+    for stage in stages:
+        if stage.status is not Status.optimal:
+            return False
+        if stage.term in ("value", "weighted"):
+            return True
+    return False
 
 
 def _budget(settings: SolverSettings, started: float, stage: int, stages: int) -> float:

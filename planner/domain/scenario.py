@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -256,9 +257,9 @@ class WorkPackage(Model):
     deliverables: list[Deliverable] = Field(default_factory=list, description="Deliverables and milestones.")
     note: str = Field(default="", description="Free text.")
 
-    @property
+    @cached_property
     def dependencies(self) -> list[Dependency]:
-        """Predecessors with the shorthand form expanded."""
+        """Predecessors with the shorthand form expanded (computed once; equality and dumps ignore it)."""
         return [Dependency(id=d) if isinstance(d, str) else d for d in self.after]
 
 

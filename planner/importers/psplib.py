@@ -18,10 +18,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psplib
-from psplib.ProjectInstance import Activity, Mode, ProjectInstance
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -41,6 +40,9 @@ from planner.domain.scenario import (
 from planner.io.scenario_file import render_path
 from planner.io.yamlio import dump_yaml_text
 from planner.problem.crosscheck import cross_check
+
+if TYPE_CHECKING:
+    from psplib.ProjectInstance import Activity, Mode, ProjectInstance
 
 START_MONTH = "2025-01"
 COUNTRY_ID = "X"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.domain.plan import Plan
 from planner.io.yamlio import dump_yaml_text, load_yaml_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def plan_text(plan: Plan, fmt: str = "json") -> str:

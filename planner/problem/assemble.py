@@ -7,11 +7,14 @@ effort, load, cost in two currencies, what each funder pays) on the one pricing 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from planner.domain.plan import Assignment, DeliverableDate, LeftOut
-from planner.domain.scenario import Scenario
 from planner.problem.prepared import PreparedProblem, prepare
 from planner.problem.pricing import price
+
+if TYPE_CHECKING:
+    from planner.domain.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -61,26 +64,36 @@ def assignments(problem: Scenario | PreparedProblem, decisions: list[Decision]) 
     return rows
 
 
-def left_out(problem: Scenario | PreparedProblem, chosen: set[str]) -> list[LeftOut]:
-    """Why each work package that is not done was left out."""
+def left_out(problem: Scenario | PreparedProblem, chosen: set[str], proven: bool = True) -> list[LeftOut]:
+    """Why each work package that is not done was left out.
+
+    "Not worth it" is said only when the stage that decides it (`proven`: the value stage was proven
+    optimal) says so; otherwise the work was not planned within the time limit.
+    """
+    p = prepare(problem)
+    groups_of: dict[str, list[str]] = {}
+    for g in p.scenario.overlap_groups:
+        for m in g.members:
+            groups_of.setdefault(m, []).append(g.id)
     out = []
-    scenario = prepare(problem).scenario
-    wps = prepare(problem).work_packages
-    for wp in scenario.work_packages:
+    for wp in p.scenario.work_packages:
         if wp.id in chosen:
             continue
         sibling = next(
-            (m for g in scenario.overlap_groups if wp.id in g.members for m in g.members if m in chosen and m != wp.id),
+            ((g, m) for g in groups_of.get(wp.id, []) for m in p.groups[g].members if m in chosen and m != wp.id),
             None,
         )
-        missing_dep = next((d.id for d in wp.dependencies if d.id in wps and d.id not in chosen), None)
+        missing_dep = next((d.id for d in wp.dependencies if d.id in p.work_packages and d.id not in chosen), None)
         if sibling:
-            group = next(g.id for g in scenario.overlap_groups if wp.id in g.members and sibling in g.members)
-            reason = f"overlap group {group}: {sibling} does the same work"
+            reason = f"overlap group {sibling[0]}: {sibling[1]} does the same work"
         elif missing_dep:
             reason = f"depends on {missing_dep}, which is left out"
-        else:
+        elif proven:
             reason = f"optional (value {wp.value:g}): not worth its cost and capacity under the objective's priorities"
+        else:
+            reason = (
+                f"optional (value {wp.value:g}): not planned within the time limit (the value stage was not proven)"
+            )
         out.append(LeftOut(work_package=wp.id, reason=reason))
     return out
 

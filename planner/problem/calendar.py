@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import functools
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from planner.domain.scenario import TimeGrid, WorkPackage
+if TYPE_CHECKING:
+    from planner.domain.scenario import TimeGrid, WorkPackage
 
 
 def month_number(month: str) -> int:
@@ -65,11 +67,16 @@ class Calendar:
         return self._spans.get(year, (0, 0))
 
     def periods_per_year(self, start: int, duration: int) -> dict[int, int]:
-        """How many periods of [start, start+duration) fall in each year."""
+        """How many periods of [start, start+duration) fall in each year (also beyond the horizon)."""
         out: dict[int, int] = {}
-        for p in range(start, start + duration):
+        p, stop = start, start + duration
+        while p < stop:
             y = self.year_of(p)
-            out[y] = out.get(y, 0) + 1
+            # the first period of the next year: months since year 0 of its January, back to a period index
+            next_year = -((self.origin - (y + 1) * 12) // self.step)
+            q = min(stop, max(next_year, p + 1))
+            out[y] = out.get(y, 0) + q - p
+            p = q
         return out
 
 

@@ -5,13 +5,17 @@ Each yields (YAML path, message); `planner.problem.validate` adds the file and l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from planner.domain.scenario import Scenario
 from planner.problem.calendar import calendar_of, own_window
 from planner.problem.options import competent, duration_bounds
 from planner.problem.prepared import prepare
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from planner.domain.scenario import Scenario
 
 Loc = tuple[str | int, ...]
 
@@ -69,29 +73,67 @@ def _unknown(kind: str, value: str, known: set[str]) -> str:
     return f"unknown {kind} '{value}' (known: {listed})"
 
 
+@dataclass(frozen=True)
+class _Known:
+    """The ids a scenario defines, by kind: what its references are checked against."""
+
+    countries: set[str]
+    competencies: set[str]
+    institutions: set[str]
+    facilities: set[str]
+    funders: set[str]
+    programs: set[str]
+    work_packages: set[str]
+    groups: set[str]
+
+    @classmethod
+    def of(cls, s: Scenario) -> _Known:
+        return cls(
+            _ids(s.countries),
+            _ids(s.competencies),
+            _ids(s.institutions),
+            _ids(s.facilities),
+            _ids(s.funders),
+            _ids(s.programs),
+            _ids(s.work_packages),
+            _ids(s.overlap_groups),
+        )
+
+
+def _ref(loc: Loc, kind: str, value: str | None, known: set[str]) -> Iterator[tuple[Loc, str]]:
+    if value is not None and value not in known:
+        yield loc, _unknown(kind, value, known)
+
+
 def _references(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    countries, comps, insts = _ids(s.countries), _ids(s.competencies), _ids(s.institutions)
-    facs, funders, progs = _ids(s.facilities), _ids(s.funders), _ids(s.programs)
-    wps, groups = _ids(s.work_packages), _ids(s.overlap_groups)
+    """References to ids the scenario does not define, section by section in file order."""
+    known = _Known.of(s)
+    yield from _institution_refs(s, known)
+    yield from _funder_refs(s, known)
+    yield from _program_refs(s, known)
+    yield from _work_package_refs(s, known)
+    yield from _group_refs(s, known)
+    yield from _decision_refs(s, known)
 
-    def ref(loc: Loc, kind: str, value: str | None, known: set[str]) -> Iterator[tuple[Loc, str]]:
-        if value is not None and value not in known:
-            yield loc, _unknown(kind, value, known)
 
+def _institution_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
     for i, inst in enumerate(s.institutions):
-        yield from ref(("institutions", i, "country"), "country", inst.country, countries)
+        yield from _ref(("institutions", i, "country"), "country", inst.country, known.countries)
         for c in inst.competencies:
-            yield from ref(("institutions", i, "competencies", c), "competency", c, comps)
+            yield from _ref(("institutions", i, "competencies", c), "competency", c, known.competencies)
     for i, fac in enumerate(s.facilities):
-        yield from ref(("facilities", i, "institution"), "institution", fac.institution, insts)
+        yield from _ref(("facilities", i, "institution"), "institution", fac.institution, known.institutions)
+
+
+def _funder_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
     for i, f in enumerate(s.funders):
-        yield from ref(("funders", i, "country"), "country", f.country, countries)
+        yield from _ref(("funders", i, "country"), "country", f.country, known.countries)
         for j, c in enumerate(f.pays or []):
-            yield from ref(("funders", i, "pays", j), "country", c, countries)
+            yield from _ref(("funders", i, "pays", j), "country", c, known.countries)
         for j, inst_id in enumerate(f.institutions or []):
-            yield from ref(("funders", i, "institutions", j), "institution", inst_id, insts)
+            yield from _ref(("funders", i, "institutions", j), "institution", inst_id, known.institutions)
         for c in f.shares:
-            yield from ref(("funders", i, "shares", c), "country", c, countries)
+            yield from _ref(("funders", i, "shares", c), "country", c, known.countries)
         if f.country is None and f.pays is None:
             yield (
                 ("funders", i, "pays"),
@@ -99,37 +141,48 @@ def _references(s: Scenario) -> Iterator[tuple[Loc, str]]:
             )
         if f.shares and sum(f.shares.values()) > 1 + 1e-9:
             yield ("funders", i, "shares"), f"shares add up to {sum(f.shares.values()):.3f}, more than 1"
+
+
+def _program_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
     for i, p in enumerate(s.programs):
         for j, fid in enumerate(p.funders):
-            yield from ref(("programs", i, "funders", j), "funder", fid, funders)
+            yield from _ref(("programs", i, "funders", j), "funder", fid, known.funders)
         for c in p.country_shares:
-            yield from ref(("programs", i, "country_shares", c), "country", c, countries)
+            yield from _ref(("programs", i, "country_shares", c), "country", c, known.countries)
         if p.country_shares and sum(p.country_shares.values()) > 1 + 1e-9:
             yield (
                 ("programs", i, "country_shares"),
                 f"shares add up to {sum(p.country_shares.values()):.3f}, more than 1",
             )
+
+
+def _work_package_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
     for w, wp in enumerate(s.work_packages):
         base: Loc = ("work_packages", w)
-        yield from ref((*base, "program"), "program", wp.program, progs)
+        yield from _ref((*base, "program"), "program", wp.program, known.programs)
         for c in wp.requires:
-            yield from ref((*base, "requires", c), "competency", c, comps)
+            yield from _ref((*base, "requires", c), "competency", c, known.competencies)
         for fac_id in wp.facilities:
-            yield from ref((*base, "facilities", fac_id), "facility", fac_id, facs)
+            yield from _ref((*base, "facilities", fac_id), "facility", fac_id, known.facilities)
         for j, dep in enumerate(wp.dependencies):
             if dep.id == wp.id:
                 yield (*base, "after", j), f"{wp.id} cannot come after itself"
             else:
-                yield from ref((*base, "after", j), "work package or overlap group", dep.id, wps | groups)
+                either = known.work_packages | known.groups
+                yield from _ref((*base, "after", j), "work package or overlap group", dep.id, either)
         for o, opt in enumerate(wp.options):
-            yield from ref((*base, "options", o, "institution"), "institution", opt.institution, insts)
+            yield from _ref((*base, "options", o, "institution"), "institution", opt.institution, known.institutions)
             for fac_id in opt.facilities or {}:
-                yield from ref((*base, "options", o, "facilities", fac_id), "facility", fac_id, facs)
+                yield from _ref((*base, "options", o, "facilities", fac_id), "facility", fac_id, known.facilities)
             for fid in opt.funding or {}:
-                yield from ref((*base, "options", o, "funding", fid), "funder", fid, funders)
+                yield from _ref((*base, "options", o, "funding", fid), "funder", fid, known.funders)
+
+
+def _group_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
+    wps = known.work_packages
     for i, g in enumerate(s.overlap_groups):
         for j, m in enumerate(g.members):
-            yield from ref(("overlap_groups", i, "members", j), "work package", m, wps)
+            yield from _ref(("overlap_groups", i, "members", j), "work package", m, wps)
         mandatory = [m for m in g.members if m in wps and next(w for w in s.work_packages if w.id == m).mandatory]
         if len(mandatory) > 1:
             yield (
@@ -139,18 +192,23 @@ def _references(s: Scenario) -> Iterator[tuple[Loc, str]]:
                     "make them `mandatory: false` (and the group `required: true`)"
                 ),
             )
+
+
+def _decision_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
+    """Prior results, pins and forbids: each names a work package and an institution."""
+    wps, insts = known.work_packages, known.institutions
     for i, pr in enumerate(s.prior_results):
-        yield from ref(("prior_results", i, "institution"), "institution", pr.institution, insts)
-        yield from ref(("prior_results", i, "work_package"), "work package", pr.work_package, wps)
+        yield from _ref(("prior_results", i, "institution"), "institution", pr.institution, insts)
+        yield from _ref(("prior_results", i, "work_package"), "work package", pr.work_package, wps)
     for i, pin in enumerate(s.pins):
-        yield from ref(("pins", i, "work_package"), "work package", pin.work_package, wps)
-        yield from ref(("pins", i, "institution"), "institution", pin.institution, insts)
+        yield from _ref(("pins", i, "work_package"), "work package", pin.work_package, wps)
+        yield from _ref(("pins", i, "institution"), "institution", pin.institution, insts)
         wp_opts = next((w for w in s.work_packages if w.id == pin.work_package), None)
         if pin.option is not None and wp_opts is not None and wp_opts.options:
-            yield from ref(("pins", i, "option"), f"option of {pin.work_package}", pin.option, _ids(wp_opts.options))
+            yield from _ref(("pins", i, "option"), f"option of {pin.work_package}", pin.option, _ids(wp_opts.options))
     for i, fb in enumerate(s.forbids):
-        yield from ref(("forbids", i, "work_package"), "work package", fb.work_package, wps)
-        yield from ref(("forbids", i, "institution"), "institution", fb.institution, insts)
+        yield from _ref(("forbids", i, "work_package"), "work package", fb.work_package, wps)
+        yield from _ref(("forbids", i, "institution"), "institution", fb.institution, insts)
 
 
 def _currencies(s: Scenario) -> Iterator[tuple[Loc, str]]:

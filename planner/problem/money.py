@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from planner.domain.scenario import Scenario
+from typing import TYPE_CHECKING
+
 from planner.problem.calendar import calendar_of
+
+if TYPE_CHECKING:
+    from planner.domain.scenario import Scenario
 
 
 def nearest_year_value(table: dict[int, float], year: int, default: float) -> float:

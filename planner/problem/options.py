@@ -8,12 +8,16 @@ from here, so they agree on what an option is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from planner.domain.scenario import DurationRange, ExecutionOption, Institution, Scenario, WorkPackage
-from planner.problem.money import Money
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from planner.problem.money import Money
 
 MAX_DURATION_CHOICES = 7
 """A duration range is offered to the optimizer as at most this many evenly spread durations."""
@@ -70,6 +74,10 @@ class Catalogue:
         self.money = money
         self.institutions = institutions
         self.prior = {(p.institution, p.work_package): p for p in scenario.prior_results}
+        self._having: dict[str, list[Institution]] = {}
+        for inst in scenario.institutions:
+            for competency in inst.competencies:
+                self._having.setdefault(competency, []).append(inst)
         self.by_wp: dict[str, list[Option]] = {wp.id: self._options(wp) for wp in scenario.work_packages}
         self._by_id = {(o.work_package, o.id): o for options in self.by_wp.values() for o in options}
 
@@ -84,7 +92,14 @@ class Catalogue:
     def _options(self, wp: WorkPackage) -> list[Option]:
         if wp.options:
             return [self._explicit(wp, o) for o in wp.options]
-        return [self._generated(wp, inst) for inst in self.scenario.institutions if competent(inst, wp)]
+        return [self._generated(wp, inst) for inst in self._able(wp) if competent(inst, wp)]
+
+    def _able(self, wp: WorkPackage) -> list[Institution]:
+        """Institutions that have the work package's rarest required competency at all, in scenario order."""
+        if not wp.requires:
+            return list(self.scenario.institutions)
+        rarest = min(wp.requires, key=lambda c: len(self._having.get(c, ())))
+        return self._having.get(rarest, [])
 
     def _priced(self, wp: WorkPackage, inst: Institution | None, effort: float | None) -> tuple[float, float]:
         """(effort, cost) for an institution, with its prior result applied."""

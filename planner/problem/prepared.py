@@ -12,11 +12,10 @@ forbids. None of them rebuilds any of it. It is immutable, so threads and sessio
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from planner.domain.scenario import (
     Country,
@@ -33,6 +32,9 @@ from planner.domain.scenario import (
 from planner.problem.calendar import Calendar, calendar_of, own_window
 from planner.problem.money import Money
 from planner.problem.options import Catalogue, Option
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 _T = TypeVar("_T", WorkPackage, Institution, Country, Facility, Funder, Program, OverlapGroup)
 

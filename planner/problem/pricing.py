@@ -16,14 +16,17 @@ period's year. Work that takes no time puts everything in the year it starts.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from planner.domain.plan import Assignment, Plan
-from planner.problem.calendar import Calendar
-from planner.problem.money import Money
-from planner.problem.options import Option
-from planner.problem.prepared import PreparedProblem
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
+
+    from planner.domain.plan import Assignment, Plan
+    from planner.problem.calendar import Calendar
+    from planner.problem.money import Money
+    from planner.problem.options import Option
+    from planner.problem.prepared import PreparedProblem
 
 
 def year_amounts(cal: Calendar, amount: float, start: int, end: int) -> dict[int, float]:

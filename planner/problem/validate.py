@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from planner.domain.scenario import Scenario
 from planner.io.scenario_file import Problem, ScenarioError, parse_document, read_scenario_text, render_path
 from planner.io.yamlio import line_of
 from planner.problem.crosscheck import cross_check
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from planner.domain.scenario import Scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:

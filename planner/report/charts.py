@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative
 from plotly.subplots import make_subplots
 
-from planner.domain.plan import Plan
-from planner.domain.scenario import Scenario
 from planner.i18n import t
 from planner.problem.calendar import month_number, month_text
 from planner.problem.prepared import prepare
 from planner.report.tables import assignments_table, budget_use, capacity_use, effort_matrix, funding_flows
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from planner.domain.plan import Plan
+    from planner.domain.scenario import Scenario
 
 NO_GROUP = "—"
 """Row group of work done by no institution (an outside laboratory)."""

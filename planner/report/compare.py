@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
-from planner.domain.plan import Assignment, Plan
-from planner.domain.scenario import Scenario
 from planner.i18n import t
 from planner.problem.calendar import month_number
 from planner.report.tables import Kpis, kpis, labelled
+
+if TYPE_CHECKING:
+    from planner.domain.plan import Assignment, Plan
+    from planner.domain.scenario import Scenario
 
 Value = float | str | None
 Change = Literal["moved", "added", "dropped"]

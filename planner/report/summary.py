@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from planner.domain.scenario import Scenario
 from planner.problem.prepared import prepare
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from planner.domain.scenario import Scenario
 
 
 @dataclass(frozen=True)

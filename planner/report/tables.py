@@ -15,16 +15,19 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from planner.domain.plan import Plan
-from planner.domain.scenario import Scenario
 from planner.i18n import t
 from planner.problem import pricing
 from planner.problem.money import amount_text
 from planner.problem.prepared import PreparedProblem, prepare
 from planner.problem.pricing import convert_years
+
+if TYPE_CHECKING:
+    from planner.domain.plan import Plan
+    from planner.domain.scenario import Scenario
 
 TOTAL = "Σ"
 """Label of the total row and column (the same in every language)."""

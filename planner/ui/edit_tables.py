@@ -12,14 +12,16 @@ import math
 import re
 import typing
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from planner.domain.scenario import Forbid, Funder, Institution, OverlapGroup, Pin, PriorResult, Program, WorkPackage
 from planner.io.yamledit import flow
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 Kind = Literal["text", "month", "choice", "number", "level", "bool", "list", "map", "duration", "after"]
 ORIGIN = "_origin"  # hidden column: the row's position in the file, so a changed id reads as a rename
@@ -305,22 +307,11 @@ def parse(cell: Any, col: Column) -> Any:
         return None
     kind, text = col.kind, num(value) if is_number(value) else str(value)
     if kind in ("number", "level"):
-        if isinstance(value, bool):
-            raise ValueError(f"{value} is not a number")
-        if kind == "level":
-            return _whole(value, "a level: use a whole number from 1 to 5, or leave the cell empty")
-        return tidy(_number(value))
+        return _parse_number(value, kind)
     if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        if text.lower() not in _BOOLS:
-            raise ValueError(f"'{text}' is not true or false")
-        return _BOOLS[text.lower()]
+        return _parse_bool(value, text)
     if kind == "month":
-        m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-        if not m or not 1 <= int(m[2]) <= 12:
-            raise ValueError(f"'{text}' is not a month: write YYYY-MM, e.g. 2027-06")
-        return f"{m[1]}-{int(m[2]):02d}"
+        return _parse_month(text)
     if kind == "choice" and text not in col.options:
         raise ValueError(f"'{text}' is not one of: {', '.join(col.options)}")
     if kind == "list":
@@ -328,13 +319,44 @@ def parse(cell: Any, col: Column) -> Any:
     if kind == "map":
         return _parse_map(text, col) or None
     if kind == "duration":
-        m = re.fullmatch(r"(\d+)\s*(?:-|–|\.\.)\s*(\d+)", text)
-        if m:
-            return {"min": int(m[1]), "max": int(m[2])}
-        return _whole(value, "a duration: write a whole number of periods (6) or a range (8-12)")
+        return _parse_duration(value, text)
     if kind == "after":
         return [_parse_dep(p) for p in _items(text)] or None
     return text
+
+
+def _parse_number(value: Any, kind: Kind) -> Any:
+    """A number cell; a level is a whole number."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value} is not a number")
+    if kind == "level":
+        return _whole(value, "a level: use a whole number from 1 to 5, or leave the cell empty")
+    return tidy(_number(value))
+
+
+def _parse_bool(value: Any, text: str) -> bool:
+    """A yes/no cell: a checkbox, or a word in English or Russian."""
+    if isinstance(value, bool):
+        return value
+    if text.lower() not in _BOOLS:
+        raise ValueError(f"'{text}' is not true or false")
+    return _BOOLS[text.lower()]
+
+
+def _parse_month(text: str) -> str:
+    """A `YYYY-MM` cell, with the month zero-padded."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+    if not m or not 1 <= int(m[2]) <= 12:
+        raise ValueError(f"'{text}' is not a month: write YYYY-MM, e.g. 2027-06")
+    return f"{m[1]}-{int(m[2]):02d}"
+
+
+def _parse_duration(value: Any, text: str) -> Any:
+    """A duration cell: a whole number of periods, or a range `8-12` as {min, max}."""
+    m = re.fullmatch(r"(\d+)\s*(?:-|–|\.\.)\s*(\d+)", text)
+    if m:
+        return {"min": int(m[1]), "max": int(m[2])}
+    return _whole(value, "a duration: write a whole number of periods (6) or a range (8-12)")
 
 
 def _parse_map(text: str, col: Column) -> dict[Any, Any]:

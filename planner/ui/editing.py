@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -50,6 +49,9 @@ from planner.ui.edit_tables import (
     tidy,
     to_node,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 __all__ = [
     "ORIGIN",

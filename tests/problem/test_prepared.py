@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
-from planner.domain.scenario import Scenario
 from planner.problem.prepared import PreparedProblem, Window, prepare
 from tests.conftest import TINY, scenario, wps
+
+if TYPE_CHECKING:
+    from planner.domain.scenario import Scenario
 
 
 def test_prepare_builds_once_per_scenario_object_and_anew_for_a_copy(tiny_scenario: Scenario) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 import pytest
 
 from planner.check import evaluate
-from planner.domain.plan import Plan
-from planner.domain.scenario import Scenario
 from planner.problem.prepared import prepare
 from planner.problem.pricing import (
     cost_by_country,
@@ -20,6 +19,10 @@ from planner.problem.pricing import (
 )
 from planner.report.tables import budget_use, funding_flows, kpis
 from tests.conftest import solved
+
+if TYPE_CHECKING:
+    from planner.domain.plan import Plan
+    from planner.domain.scenario import Scenario
 
 CENT = 0.005
 
@@ -77,7 +80,7 @@ def test_planning_and_year_rates_differ_only_by_the_rates(demo: tuple[Scenario, 
     p = prepare(scenario)
     priced = price_plan(p, plan)
     planning = cost_by_country(p, priced)
-    at_year = defaultdict(float)
+    at_year: defaultdict[str, float] = defaultdict(float)
     for (country, _), x in cost_by_country_year(p, priced).items():
         at_year[country or ""] += x
     for country, x in planning.items():

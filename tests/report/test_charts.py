@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import plotly.graph_objects as go
 import pytest
 
 from planner import Plan, Scenario, SolverSettings, Status, load_scenario, solve
@@ -26,6 +25,11 @@ from planner.report.charts import (
 )
 from planner.report.tables import kpis
 from tests.conftest import SCENARIOS, solved
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import plotly.graph_objects as go
 
 SETTINGS = SolverSettings(time_limit_s=2, workers=1, reproducible=True)
 
@@ -75,7 +79,9 @@ def test_gantt_marks_hard_deadlines_and_groups_by_institution(features: Scenario
     assert list(marks[0].x) == [month_after(m) for m in deadlines.values()]
     for b in _bars(fig):
         for group, wp in zip(*b.y, strict=True):
-            assert group == (plan.assignment(wp).institution or "—")
+            a = plan.assignment(wp)
+            assert a is not None
+            assert group == (a.institution or "—")
 
 
 def test_capacity_heatmap_stays_at_or_below_full_for_a_checked_plan(features: Scenario, plan: Plan) -> None:

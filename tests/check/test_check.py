@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from planner.check import Violation, check_plan, evaluate, year_amounts
 from planner.domain.plan import Assignment, DeliverableDate, Plan, Status
+from planner.domain.rules import Rule
 from planner.domain.scenario import Scenario, Term, TimeGrid
-from planner.problem.calendar import Calendar, Money
+from planner.problem.calendar import Calendar
 from planner.problem.crosscheck import cross_check
-from planner.problem.options import Catalogue, eligible_funders
+from planner.problem.money import Money
+from planner.problem.prepared import prepare
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # Two countries with yearly exchange rates to USD; BYN loses half its value in 2026, RUB doubles.
 TINY: dict[str, Any] = {
@@ -113,7 +117,8 @@ def assign(
     s: Scenario, wp_id: str, start: int, end: int, option: str | None = None, funders: list[str] | None = None
 ) -> Assignment:
     """An assignment with every derived field computed here, independently of the checker."""
-    cat, cal, money = Catalogue(s), Calendar(s.time), Money(s)
+    # prepare() is the prepared problem under test elsewhere; here only its option catalogue and payees are read
+    cat, cal, money = prepare(s).catalogue, Calendar(s.time), Money(s)
     opt = cat.option(wp_id, option) if option else cat.by_wp[wp_id][0]
     assert opt is not None
     wp = next(w for w in s.work_packages if w.id == wp_id)
@@ -126,8 +131,7 @@ def assign(
     if opt.funding is not None:
         funding = {f: x for f, x in opt.funding.items() if x}
     else:
-        inst = cat.institutions.get(opt.institution or "")
-        chosen = eligible_funders(s, inst, program.funders)[:1] if funders is None else funders
+        chosen = prepare(s).funders_for(opt.institution, program.id)[:1] if funders is None else funders
         funding = {f: spread(opt.cost, funder_currency(s, f)) for f in chosen}
     deliverables = []
     for dl in wp.deliverables:
@@ -218,7 +222,7 @@ def test_partial_schedule_without_a_plan_status_is_checked_but_not_for_completen
 
 
 def test_violation_reads_as_rule_and_message() -> None:
-    v = Violation("window", "A ends 2026-01, after its deadline 2025-12", "A")
+    v = Violation(Rule.window, "A ends 2026-01, after its deadline 2025-12", "A")
     assert str(v) == "window: A ends 2026-01, after its deadline 2025-12"
 
 

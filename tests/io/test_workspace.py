@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -19,6 +19,9 @@ from planner.io.workspace import (
     save_scenario,
     unified_diff,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 TEXT = "# a comment that must survive\nschema_version: 1\nname: Тест\n"
 

@@ -3,24 +3,27 @@ infeasible only because of that rule. Every plan found goes through the independ
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from planner.check import check_plan, evaluate
 from planner.cpsat import solve
+from planner.diagnose import with_explanation
 from planner.domain.plan import Plan, Status
-from planner.domain.scenario import Scenario
+from planner.domain.rules import Rule
 from planner.domain.settings import SolverSettings
-from tests.conftest import TINY, scenario, wps
+from tests.conftest import DATA, TINY, scenario, wps
+
+if TYPE_CHECKING:
+    from planner.domain.scenario import Scenario
 
 FAST = SolverSettings(time_limit_s=5, workers=2)
 
 
 def solved(s: Scenario) -> Plan:
     """Solve and assert that any plan found passes the checker and that the objective agrees with it."""
-    plan = solve(s, FAST)
+    plan = with_explanation(s, solve(s, FAST), FAST)
     if plan.found:
         assert check_plan(s, plan) == []
         recomputed = evaluate(s, plan)
@@ -38,9 +41,43 @@ def test_tiny_is_optimal_and_sequenced(tiny_scenario: Scenario) -> None:
     assert plan.gap == 0.0
 
 
-# Each case: (family, changes that keep it feasible, changes that make it infeasible by that rule alone).
-CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+# Each case: (rule family, name, changes that keep it feasible, changes that make it infeasible by that rule).
+# Every family of the registry has at least one case (tests/domain/test_rules.py checks it).
+CASES: list[tuple[Rule, str, dict[str, Any], dict[str, Any]]] = [
     (
+        Rule.assignment,  # W2 has one option of 7 periods: after W1's 6 it cannot run within the 12-period horizon
+        "runs within the horizon",
+        {"work_packages": wps({"id": "W1", "duration": 6}, {"id": "W2", "duration": 6, "after": ["W1"]})},
+        {"work_packages": wps({"id": "W1", "duration": 6}, {"id": "W2", "duration": 7, "after": ["W1"]})},
+    ),
+    (
+        Rule.duplicate,  # 4 PM a month needs both institutions at once: one work package cannot be split or doubled
+        "executed once",
+        {"work_packages": wps({"id": "W1", "effort_pm": 24, "duration": 12})},
+        {"work_packages": wps({"id": "W1", "effort_pm": 48, "duration": 12})},
+    ),
+    (
+        Rule.mandatory,  # nobody has 4 PM a month for W1: optional, it is left out; mandatory, no plan exists
+        "mandatory work is done",
+        {"work_packages": wps({"id": "W1", "effort_pm": 48, "duration": 12, "mandatory": False})},
+        {"work_packages": wps({"id": "W1", "effort_pm": 48, "duration": 12})},
+    ),
+    (
+        Rule.funding,  # the program's only funder pays BY; forbidden at a (BY), W1 would go unpaid at b (RU)
+        "paid by an eligible funder",
+        {
+            "funders": [{"id": "by", "country": "BY"}],
+            "programs": [{"id": "p", "funders": ["by"]}],
+            "forbids": [{"work_package": "W1", "institution": "b"}],
+        },
+        {
+            "funders": [{"id": "by", "country": "BY"}],
+            "programs": [{"id": "p", "funders": ["by"]}],
+            "forbids": [{"work_package": "W1", "institution": "a"}],
+        },
+    ),
+    (
+        Rule.window,
         "deadline",
         {"work_packages": wps({"id": "W1", "deadline": "2025-02"})},
         {
@@ -50,11 +87,13 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        Rule.precedence,
         "precedence lag",
         {"work_packages": wps({"id": "W1"}, {"id": "W2", "after": [{"id": "W1", "lag": 8}]})},
         {"work_packages": wps({"id": "W1"}, {"id": "W2", "after": [{"id": "W1", "lag": 9}]})},
     ),
     (
+        Rule.precedence,
         "start-to-start",
         {
             "work_packages": wps(
@@ -64,6 +103,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         {"work_packages": wps({"id": "W1", "duration": 6}, {"id": "W2", "after": ["W1"], "deadline": "2025-06"})},
     ),
     (
+        Rule.capacity,
         "institution capacity",  # only b has c1 at level 4; each work package needs all of b's 2 PM for a year
         {"work_packages": wps({"id": "W1", "effort_pm": 24, "duration": 12, "requires": {"c1": 4}})},
         {
@@ -74,6 +114,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        Rule.capacity,
         "capacity by year",
         {
             "institutions": [{**TINY["institutions"][0], "capacity_pm": 1, "capacity_pm_by_year": {2025: 2}}],
@@ -85,6 +126,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        Rule.facility,
         "facility",
         {
             "facilities": [{"id": "lab", "capacity": 1}],
@@ -102,6 +144,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        Rule.overlap,
         "overlap group",  # W3 and W4 are mandatory and need both members of a group that allows one
         {
             "work_packages": wps({"id": "W1", "mandatory": False}, {"id": "W2", "mandatory": False}),
@@ -118,16 +161,19 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        Rule.pin,
         "pin",
         {"pins": [{"work_package": "W2", "institution": "b", "start": "2025-05"}]},
         {"pins": [{"work_package": "W1", "start": "2025-12"}]},
     ),
     (
+        Rule.forbid,
         "forbid",
         {"forbids": [{"work_package": "W1", "institution": "a"}]},
         {"forbids": [{"work_package": "W1", "institution": "a"}, {"work_package": "W1", "institution": "b"}]},
     ),
     (
+        Rule.funder_cap,
         "funder total",
         {
             "funders": [{"id": "by", "country": "BY", "total": 800}, {"id": "ru", "country": "RU", "total": 0}],
@@ -139,6 +185,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        Rule.funder_cap,
         "funder yearly cap",
         {
             "funders": [{"id": "by", "country": "BY", "cap_per_year": {2025: 200, 2026: 200}}],
@@ -156,6 +203,7 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        Rule.funder_share,
         "funder country share",
         {
             "funders": [{"id": "us", "pays": ["BY", "RU"], "shares": {"RU": 0.6}, "tolerance": 0.01}],
@@ -167,16 +215,19 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         },
     ),
     (
+        Rule.program_share,
         "program country share",
         {"programs": [{"id": "p", "country_shares": {"BY": 0.4}, "share_tolerance": 0.02}]},
         {"programs": [{"id": "p", "country_shares": {"BY": 0.5}, "share_tolerance": 0.02}]},
     ),
     (
+        Rule.institution_share,
         "institution share",
         {"programs": [{"id": "p", "max_institution_share": 0.6}]},
         {"programs": [{"id": "p", "max_institution_share": 0.55}]},
     ),
     (
+        Rule.deliverable,
         "deliverable due",
         {
             "work_packages": wps(
@@ -188,8 +239,8 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("family", "feasible", "infeasible"), CASES, ids=[c[0] for c in CASES])
-def test_rule_family(family: str, feasible: dict[str, Any], infeasible: dict[str, Any]) -> None:
+@pytest.mark.parametrize(("rule", "family", "feasible", "infeasible"), CASES, ids=[c[1] for c in CASES])
+def test_rule_family(rule: Rule, family: str, feasible: dict[str, Any], infeasible: dict[str, Any]) -> None:
     ok = solved(scenario(**feasible))
     assert ok.found, f"{family}: the feasible variant has no plan: {ok.explanation}"
     bad = solved(scenario(**infeasible))
@@ -270,7 +321,7 @@ def test_work_that_fills_every_institution_to_the_makespan_is_proven_optimal() -
 def test_multi_mode_benchmark_instances_reach_their_proven_optima(name: str, optimum: int) -> None:
     from planner.importers.psplib import import_psplib
 
-    s = import_psplib(Path(__file__).parent / "data" / name)  # known optima: ../shared/benchmarks/known_values
+    s = import_psplib(DATA / name)  # known optima: ../shared/benchmarks/known_values
     plan = solve(s, SolverSettings(time_limit_s=10, workers=2))
     assert check_plan(s, plan) == []
     assert plan.status is Status.optimal and plan.objective["makespan"] == optimum
@@ -340,8 +391,7 @@ def test_two_workers_search_single_mode_projects_by_order_unless_told_otherwise(
     from planner.cpsat.solver import NOT_FOR_ORDER, Search, _parameters, _search
     from planner.importers.psplib import import_psplib
 
-    data = Path(__file__).parent / "data"
-    single, multi = Builder(import_psplib(data / "j301_1.sm")), Builder(import_psplib(data / "j1010_1.mm"))
+    single, multi = Builder(import_psplib(DATA / "j301_1.sm")), Builder(import_psplib(DATA / "j1010_1.mm"))
     assert _search(multi) is Search.MODES  # modes to choose under budgets
     assert _search(single) is Search.ORDER  # 32 work packages: small
     monkeypatch.setattr(solver_module, "LARGE_PROJECT", 10)
@@ -388,7 +438,8 @@ def test_stop_keeps_the_best_plan_so_far_and_does_not_claim_optimality() -> None
 
 def test_capacity_explanation_names_the_work_and_the_numbers() -> None:
     heavy = {"effort_pm": 24, "duration": 12, "requires": {"c1": 4}}
-    plan = solve(scenario(work_packages=wps({"id": "W1", **heavy}, {"id": "W2", **heavy})), FAST)
+    s = scenario(work_packages=wps({"id": "W1", **heavy}, {"id": "W2", **heavy}))
+    plan = with_explanation(s, solve(s, FAST), FAST)
     assert plan.status is Status.infeasible
     assert plan.explanation == [
         "no plan satisfies this rule:",

@@ -7,7 +7,7 @@ import pytest
 from planner import Plan, Scenario, SolverSettings, check_plan, solve
 from planner.domain.scenario import Pin
 from planner.i18n import t
-from planner.problem.options import Catalogue
+from planner.problem.prepared import prepare
 from planner.report.compare import compare, short_money
 from tests.conftest import solved
 
@@ -29,7 +29,7 @@ def pinned(minimal: Scenario, plan: Plan) -> tuple[Scenario, Plan, str, str]:
     """The minimal scenario with U-01 pinned to another competent institution, solved again."""
     here = plan.assignment("U-01")
     assert here is not None
-    there = next(o.institution for o in Catalogue(minimal).by_wp["U-01"] if o.institution != here.institution)
+    there = next(o.institution for o in prepare(minimal).options("U-01") if o.institution != here.institution)
     assert there is not None
     scenario = minimal.model_copy(update={"pins": [Pin(work_package="U-01", institution=there)]})
     other = solve(scenario, SETTINGS)
@@ -57,6 +57,7 @@ def test_pinning_elsewhere_shows_as_a_move(
     row = c.moves_table().set_index("work_package").loc["U-01"]
     assert (row["change"], row["institution_a"], row["institution_b"]) == ("moved", here, there)
     cost = next(k for k in c.kpis if k.key == "cost_total")
+    assert cost.delta is not None
     assert cost.delta == pytest.approx(c.kpis_b.cost_total - c.kpis_a.cost_total) and cost.delta > 0
 
 
@@ -64,7 +65,11 @@ def test_shift_and_cost_make_one_sentence(minimal: Scenario, plan: Plan) -> None
     a = plan.assignment("U-03")
     assert a is not None
     later = a.model_copy(
-        update={"start_month": "2026-05", "end_month": "2026-08", "cost_reporting": a.cost_reporting + 1.2e6}
+        update={
+            "start_month": _add(a.start_month, 4),
+            "end_month": _add(a.end_month, 4),
+            "cost_reporting": a.cost_reporting + 1.2e6,
+        }
     )
     shifted = a.model_copy(update={"start_month": _add(a.start_month, 4), "end_month": _add(a.end_month, 4)})
     b = plan.model_copy(update={"assignments": [later if x is a else x for x in plan.assignments]})
@@ -82,7 +87,13 @@ def test_shift_and_cost_make_one_sentence(minimal: Scenario, plan: Plan) -> None
     [change] = compare(minimal, plan, minimal, b).changes
     assert change.sentence() == f"U-03 stays at {a.institution}, starts 4 months later"
     completion = next(k for k in compare(minimal, plan, minimal, b).kpis if k.key == "completion_month")
-    assert completion.delta == 4
+    last_a, last_b = max(x.end_month for x in plan.assignments), max(x.end_month for x in b.assignments)
+    assert completion.delta == _months_between(last_a, last_b) and completion.delta >= 0  # U-03 moved 4 later
+    assert (completion.a, completion.b) == (last_a, last_b)
+
+
+def _months_between(a: str, b: str) -> int:
+    return (int(b[:4]) - int(a[:4])) * 12 + int(b[5:]) - int(a[5:])
 
 
 def _add(month: str, n: int) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pytest
@@ -24,8 +24,11 @@ from planner.ui.editing import (
     table_columns,
     table_frame,
 )
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+if TYPE_CHECKING:
+    from pathlib import Path
+
 DEMO = ROOT / "scenarios" / "belarus-tomsk-2025-2030.yaml"
 MINIMAL = ROOT / "scenarios" / "minimal.yaml"
 FILES = sorted((ROOT / "scenarios").glob("*.yaml"))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
-from planner.domain.scenario import Scenario
 from planner.problem.validate import load_scenario
 from planner.report.summary import Summary, summarize, summary_tables
 from tests.conftest import SCENARIOS
+
+if TYPE_CHECKING:
+    from planner.domain.scenario import Scenario
 
 
 @pytest.fixture(scope="module")

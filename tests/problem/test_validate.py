@@ -6,12 +6,15 @@ expected messages are the real ones. `FILE` in an expected line stands for the f
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from planner.problem.validate import ScenarioError, load_scenario
 from tests.conftest import SCENARIOS
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 BASE = """\
 schema_version: 1

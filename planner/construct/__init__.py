@@ -1,0 +1,1 @@
+"""Constructive plans without a solver: serial schedule generation over the prepared problem."""
