@@ -15,6 +15,7 @@ large program, the start of the improvement, and a hint for CP-SAT.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -184,10 +185,11 @@ def _out_of_bounds(totals: dict[str, float], shares: dict[str, float], tolerance
 class Builder:
     """Serial schedule generation: place work packages one by one at their best fitting candidate."""
 
-    def __init__(self, p: PreparedProblem) -> None:
+    def __init__(self, p: PreparedProblem, boost: dict[str, int] | None = None) -> None:
         self.p = p
         self.ledger = Ledger(p)
         self.placed: dict[str, Candidate] = {}
+        self.boost = boost or {}
 
     # ------------------------------------------------------------------ selection
 
@@ -234,7 +236,8 @@ class Builder:
     # ------------------------------------------------------------------ placing
 
     def order(self, wps: list[str]) -> list[str]:
-        """Precedence order; among work packages free to go, the one whose latest start comes first."""
+        """Precedence order; among work packages free to go, the most boosted (by earlier failed passes), then
+        the one whose latest start comes first."""
         p = self.p
         chosen = set(wps)
         preds = {w: {m for d in p.work_packages[w].dependencies for m in p.members(d.id) if m in chosen} for w in wps}
@@ -242,8 +245,16 @@ class Builder:
         for w, ps in preds.items():
             for q in ps:
                 succs[q].append(w)
-        urgency = {w: (p.windows[w].chain_end - p.min_duration(w), p.order[w]) for w in wps}
-        import heapq
+        horizon = p.calendar.horizon
+        urgency = {
+            w: (
+                -self.boost.get(w, 0),
+                p.windows[w].chain_end >= horizon,  # work that leads to a hard date goes before work that does not
+                p.windows[w].chain_end - p.min_duration(w),
+                p.order[w],
+            )
+            for w in wps
+        }
 
         waiting = {w: len(ps) for w, ps in preds.items()}
         ready = [(urgency[w], w) for w in wps if not waiting[w]]
@@ -288,8 +299,10 @@ class Builder:
                 if duration < min_offset or earliest + duration > latest_end:
                     continue
                 for funder in payers:
+                    # a candidate that cannot end by the best one's end cannot win: search no further than that
+                    limit = latest_end if best is None else min(latest_end, best[1].end)
                     c = self._first_fit(
-                        wp, option, duration, funder, earliest, latest_end, due, pin is not None and bool(pin.start)
+                        wp, option, duration, funder, earliest, limit, due, pin is not None and bool(pin.start)
                     )
                     if c is None:
                         continue
@@ -365,24 +378,52 @@ class Builder:
         ]
 
 
-def construct(p: PreparedProblem, optional: bool = True) -> list[Decision] | None:
+PASSES = 12
+"""Passes of the serial schedule: after a pass fails, the work package that could not be placed and its
+predecessors go first among those free to go in the next (priority bumping)."""
+
+
+def construct(p: PreparedProblem, optional: bool = True, passes: int = PASSES) -> list[Decision] | None:
     """A plan by serial schedule generation, or None if the greedy could not place the work every plan holds.
 
     The result keeps every rule the greedy tracks; ratio rules (shares) are steered, not promised:
     check it (`planner.check.check_plan`) before calling it a plan.
     """
-    b = Builder(p)
-    required = b.required()
-    if required is None:
-        return None
-    for w in b.order(required):
+    boost: dict[str, int] = {}
+    for _ in range(passes):
+        b = Builder(p, boost)
+        required = b.required()
+        if required is None:
+            return None
+        failed = _place_all(b, required)
+        if failed is None:
+            if optional:
+                _add_optional(b)
+            return b.decisions()
+        for w in _with_predecessors(p, failed):
+            boost[w] = boost.get(w, 0) + 1
+    return None
+
+
+def _place_all(b: Builder, wps: list[str]) -> str | None:
+    """Place every work package in order; the first that cannot be placed, or None."""
+    for w in b.order(wps):
         c = b.place(w)
         if c is None:
-            return None
+            return w
         b.commit(w, c)
-    if optional:
-        _add_optional(b)
-    return b.decisions()
+    return None
+
+
+def _with_predecessors(p: PreparedProblem, w: str) -> set[str]:
+    out, todo = set(), [w]
+    while todo:
+        x = todo.pop()
+        if x in out:
+            continue
+        out.add(x)
+        todo += [m for d in p.work_packages[x].dependencies for m in p.members(d.id) if m in p.work_packages]
+    return out
 
 
 def _add_optional(b: Builder) -> None:

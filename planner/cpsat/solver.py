@@ -157,14 +157,17 @@ def solve(
     settings: SolverSettings | None = None,
     on_progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
+    started: float | None = None,
 ) -> Plan:
     """Find the best plan for a scenario within the settings' time limit. Never raises for infeasible or time-out.
 
-    An infeasible scenario gets a plan with status `infeasible` and no explanation: explaining is its own
-    call (`planner.explain`), which the CLI and the app make.
+    The limit counts from `started` (a `time.perf_counter()` reading; default: now), so a caller that read
+    and validated files first can include that in the user's limit. An infeasible scenario gets a plan with
+    status `infeasible` and no explanation: explaining is its own call (`planner.explain`), which the CLI
+    and the app make.
     """
     settings = settings or SolverSettings()
-    started = time.perf_counter()
+    started = time.perf_counter() if started is None else started
     problem = prepare(scenario)
     b = Builder(problem)
     add_rules(b)

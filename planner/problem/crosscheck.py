@@ -157,6 +157,7 @@ def _program_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
 
 
 def _work_package_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
+    either = known.work_packages | known.groups
     for w, wp in enumerate(s.work_packages):
         base: Loc = ("work_packages", w)
         yield from _ref((*base, "program"), "program", wp.program, known.programs)
@@ -168,7 +169,6 @@ def _work_package_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
             if dep.id == wp.id:
                 yield (*base, "after", j), f"{wp.id} cannot come after itself"
             else:
-                either = known.work_packages | known.groups
                 yield from _ref((*base, "after", j), "work package or overlap group", dep.id, either)
         for o, opt in enumerate(wp.options):
             yield from _ref((*base, "options", o, "institution"), "institution", opt.institution, known.institutions)
@@ -180,10 +180,11 @@ def _work_package_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
 
 def _group_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
     wps = known.work_packages
+    mandatory_wps = {w.id for w in s.work_packages if w.mandatory}
     for i, g in enumerate(s.overlap_groups):
         for j, m in enumerate(g.members):
             yield from _ref(("overlap_groups", i, "members", j), "work package", m, wps)
-        mandatory = [m for m in g.members if m in wps and next(w for w in s.work_packages if w.id == m).mandatory]
+        mandatory = [m for m in g.members if m in mandatory_wps]
         if len(mandatory) > 1:
             yield (
                 ("overlap_groups", i, "members"),

@@ -15,6 +15,7 @@ period's year. Work that takes no time puts everything in the year it starts.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,10 +35,16 @@ def year_amounts(cal: Calendar, amount: float, start: int, end: int) -> dict[int
 
     Work of no duration puts everything in the year of `start` (clamped to the horizon's last period).
     """
+    return {y: amount * share for y, share in _year_shares(cal, start, end)}
+
+
+@functools.lru_cache(maxsize=65_536)
+def _year_shares(cal: Calendar, start: int, end: int) -> tuple[tuple[int, float], ...]:
+    """(year, fraction of the run in it) for a run over [start, end); computed once per calendar and run."""
     duration = end - start
     if duration <= 0:
-        return {cal.year_of(min(start, max(cal.horizon - 1, 0))): amount}
-    return {y: amount * n / duration for y, n in cal.periods_per_year(start, duration).items()}
+        return ((cal.year_of(min(start, max(cal.horizon - 1, 0))), 1.0),)
+    return tuple((y, n / duration) for y, n in cal.periods_per_year(start, duration).items())
 
 
 def convert_years(money: Money, parts: dict[int, float], source: str | None, target: str | None) -> dict[int, float]:

@@ -1,17 +1,23 @@
-"""Validating a scenario: the file's field-level problems, then the cross-checks, reported together."""
+"""Validating a scenario: the file's field-level problems, then the cross-checks, reported together.
+
+A valid file is read the fast way (`load_fast`: libyaml, plain data); only a file with a problem,
+or with anything the fast reader leaves alone, is read again the round-trip way, which knows the
+line of every node for the messages. Both ways give the same scenario (tests/io/test_yamlio.py).
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
+from planner.domain.scenario import Scenario
 from planner.io.scenario_file import Problem, ScenarioError, parse_document, read_scenario_text, render_path
-from planner.io.yamlio import line_of
+from planner.io.yamlio import FastPathRefused, line_of, load_fast, to_plain
 from planner.problem.crosscheck import cross_check
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from planner.domain.scenario import Scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -21,11 +27,29 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
     """Validate scenario YAML text; raises ScenarioError listing every problem."""
+    fast = _fast(text)
+    if fast is not None:
+        return fast
     doc, scenario = parse_document(text, name)
     problems = [Problem(name, line_of(doc, loc), render_path(loc), msg) for loc, msg in cross_check(scenario)]
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _fast(text: str) -> Scenario | None:
+    """The scenario if the fast reader takes the text and it has no problem at all; else None."""
+    try:
+        data = load_fast(text)
+    except FastPathRefused:
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        scenario = Scenario.model_validate(to_plain(data))
+    except ValidationError:
+        return None
+    return None if cross_check(scenario) else scenario
 
 
 __all__ = ["Problem", "ScenarioError", "load_scenario", "parse_scenario"]

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from planner.io.yamlio import dump_yaml_text, line_of, load_yaml_text, to_plain
+from planner.io.yamlio import FastPathRefused, dump_yaml_text, line_of, load_fast, load_yaml_text, to_plain
+from tests.conftest import SCENARIOS
 
 LINES = """\
 name: demo
@@ -100,3 +101,84 @@ def test_to_plain_gives_plain_containers_and_scalars() -> None:
 def test_to_plain_leaves_plain_data_alone() -> None:
     data = {"a": [1, 2.5, "x", None, True]}
     assert to_plain(data) == data
+
+
+# ---------------------------------------------------------------- the fast reader agrees with the round-trip one
+
+SCALARS = [
+    "010",
+    "1:30",
+    "NO",
+    "no",
+    "on",
+    "Off",
+    "y",
+    "2027-01",
+    "2027-13",
+    "1e3",
+    "1E3",
+    ".inf",
+    "-.inf",
+    ".NaN",
+    "0o10",
+    "0x1F",
+    "0b11",
+    "yes",
+    "1_000",
+    "-3",
+    "+4.5",
+    "~",
+    "null",
+    "Null",
+    "true",
+    "FALSE",
+    "'010'",
+    '"7"',
+    "2027-01-05",
+    "2027-01-05 10:00",
+    ".5",
+    "5.",
+    "0",
+    "00",
+    "-0",
+    "3D",
+    "12e",
+    "1.5e-3",
+    "",
+    "!!str 5",
+    "plain text",
+]
+
+
+@pytest.mark.parametrize("scalar", SCALARS)
+def test_the_fast_reader_reads_a_value_as_the_round_trip_reader_does_or_refuses(scalar: str) -> None:
+    for text in (f"a: {scalar}\n", f"- {scalar}\n", f"{{k: [{scalar}]}}\n" if scalar else "{k: []}\n"):
+        try:
+            fast = load_fast(text)
+        except FastPathRefused:
+            continue
+        slow = to_plain(load_yaml_text(text))
+        assert repr(fast) == repr(slow) and _types(fast) == _types(slow), (text, fast, slow)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a: &x 1\nb: *x\n", "a: 1\na: 2\n", "a: !!int '5'\n", "a: [1, 2\n", "a: 'x\x01'\n", "k: NO\n"],
+)
+def test_the_fast_reader_refuses_what_it_might_read_differently(text: str) -> None:
+    with pytest.raises(FastPathRefused):
+        load_fast(text)
+
+
+def test_the_shipped_scenarios_read_the_same_both_ways() -> None:
+    for path in SCENARIOS.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert load_fast(text) == to_plain(load_yaml_text(text)), path.name
+
+
+def _types(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _types(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_types(v) for v in value]
+    return type(value).__name__
