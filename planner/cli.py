@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 
 STARTED = time.perf_counter()
-"""When the command started (before the heavy imports): a time limit counts from here, reading included."""
+"""When this module was loaded, before the heavy imports: the `planner` process's start (see `main`)."""
+
+_process_start: float | None = None
+_command_start = STARTED
 
 # The imports below come after STARTED on purpose, so that the limit includes loading them (E402 is off here).
 import json
@@ -66,8 +69,11 @@ _debug = False
 def _main(
     debug: Annotated[bool, typer.Option("--debug", help="Show Python tracebacks for internal errors.")] = False,
 ) -> None:
-    global _debug
+    global _debug, _command_start
     _debug = debug
+    # A time limit counts from the command's start, reading included: the process's start when run as
+    # `planner` (main), else (the app called in-process, e.g. by tests) the moment this command began.
+    _command_start = _process_start if _process_start is not None else time.perf_counter()
 
 
 def _load(path: Path) -> Scenario:
@@ -142,7 +148,7 @@ def solve(
         raise _fail(f"{output}: folder {output.parent} does not exist")
     s = _load(scenario)
     settings = SolverSettings(time_limit_s=time_limit, workers=workers, seed=seed, reproducible=reproducible, log=log)
-    plan = _with_progress(lambda cb: run(s, settings, on_progress=cb, started=STARTED), time_limit, quiet or log)
+    plan = _with_progress(lambda cb: run(s, settings, on_progress=cb, started=_command_start), time_limit, quiet or log)
     plan = with_explanation(s, plan, settings)
     try:
         write_plan(plan, output)
@@ -399,6 +405,8 @@ def generate(
 
 def main() -> None:
     """Entry point: internal errors become a one-line message unless --debug is given."""
+    global _process_start
+    _process_start = STARTED
     try:
         app()
     except Exception as e:  # pragma: no cover - last line of defence

@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from planner.cli import ExitCode, app
-from planner.domain.plan import Status
+from planner.domain.plan import Status, relative_gap
 from planner.io.plan_file import read_plan
 from planner.io.yamlio import dump_yaml_text
 from tests.conftest import DATA, SCENARIOS, TINY, merge, wps
@@ -191,8 +191,11 @@ def test_without_a_solver_plan_in_time_the_checked_constructive_plan_is_returned
     assert result.exit_code == ExitCode.OK, result.output
     plan = read_plan(out)
     assert plan.status is Status.feasible and len(plan.assignments) == 150
-    assert plan.bounds == {} and plan.gap is None  # nothing was proven, and the plan says so
-    assert plan.solver is not None and plan.solver.stages[0].status is Status.unknown
+    assert plan.solver is not None and plan.solver.engine == "constructive" and plan.solver.note
+    # every priority against a bound that holds for any plan: the gap says how far from proven it is
+    assert set(plan.bounds) == set(plan.objective) and plan.gap is not None
+    assert plan.gap == pytest.approx(max(relative_gap(plan.objective[t], b) for t, b in plan.bounds.items()), abs=1e-6)
+    assert plan.objective["makespan"] >= plan.bounds["makespan"] > 0
     assert planner("check", scenario, out).exit_code == ExitCode.OK
 
 

@@ -12,6 +12,7 @@ from importlib.metadata import version
 from ortools.sat.python import cp_model
 
 from planner.check import check_plan, evaluate
+from planner.construct.bounds import term_bounds
 from planner.construct.serial import construct
 from planner.cpsat.constraints import add_rules
 from planner.cpsat.heuristic import add_hint
@@ -169,9 +170,12 @@ def solve(
     settings = settings or SolverSettings()
     started = time.perf_counter() if started is None else started
     problem = prepare(scenario)
+    constructed = _constructed(problem)
+    if constructed is not None and _too_large(problem, settings, started):
+        note = "the program is too large for the full model within the time limit: the constructive plan, checked"
+        return _constructive_plan(problem, constructed, settings, started, [], note)
     b = Builder(problem)
     add_rules(b)
-    constructed = _constructed(problem)
     if b.makespan is not None:
         add_hint(b)  # a first plan, so the makespan interval's bound work does not delay the first solution
     elif constructed is not None:
@@ -287,17 +291,9 @@ def _plan(
     )
     status, solver = run.status, run.solver
     if solver is None and status is Status.unknown and constructed is not None:
-        # CP-SAT has nothing yet: the constructive plan, checked, is the answer (no stage proved anything).
-        chosen = {d.work_package for d in constructed}
-        rows = assignments(problem, constructed)
-        values = evaluate(problem, Plan(status=Status.feasible, assignments=rows, **common))
-        return Plan(
-            status=Status.feasible,
-            objective={t.value: round(values[t.value], 6) for t in terms},
-            assignments=rows,
-            left_out=left_out(problem, chosen, proven=False),
-            **common,
-        )
+        # CP-SAT has nothing yet: the constructive plan, checked, is the answer, against bounds that need no solver.
+        note = "CP-SAT found no plan within the time limit: the constructive plan, checked"
+        return _constructive_plan(problem, constructed, settings, started, run.stages, note)
     if solver is None:
         explanation: list[str] = []  # why it is infeasible is `planner.diagnose.explain`'s call, made by the caller
         if status is not Status.infeasible:
@@ -321,6 +317,86 @@ def _plan(
         assignments=assignments(problem, decisions),
         left_out=left_out(problem, chosen, proven=_value_proven(run.stages, run.names)),
         **common,
+    )
+
+
+BUILD_S_PER_MODE = 0.0003
+"""Seconds of model building per mode (option × duration × payer), measured at 2,000 work packages on the
+benchmark machine (benchmarks/results/scale.md); a model whose estimate exceeds half the time left is not built."""
+
+
+def _too_large(problem: PreparedProblem, settings: SolverSettings, started: float) -> bool:
+    """Whether building the full model would take more than half of the time left (never in reproducible mode)."""
+    if settings.reproducible:
+        return False
+    modes = 0
+    for w, wp in problem.work_packages.items():
+        funded = bool(problem.programs[wp.program].funders)
+        for o in problem.options(w):
+            payers = len(problem.funders_for(o.institution, wp.program)) if funded and o.funding is None else 1
+            modes += len(o.durations) * max(1, payers)
+    left = settings.time_limit_s - (time.perf_counter() - started)
+    return modes * BUILD_S_PER_MODE > 0.5 * left
+
+
+def _constructive_plan(
+    problem: PreparedProblem,
+    decisions: list[Decision],
+    settings: SolverSettings,
+    started: float,
+    stages: list[Stage],
+    note: str,
+) -> Plan:
+    """A checked constructive plan, each priority against a bound that holds for every plan (no solver needed)."""
+    scenario = problem.scenario
+    rows = assignments(problem, decisions)
+    base = Plan(scenario=scenario.name, scenario_digest=scenario_digest(scenario), status=Status.feasible)
+    values = evaluate(problem, base.model_copy(update={"assignments": rows}))
+    bounds = term_bounds(problem)
+    objective = scenario.objective
+    priorities = [t.value for t in objective.priorities]
+    gaps = {t: relative_gap(values[t], bounds[t]) for t in priorities}
+    proven = objective.mode == "lexicographic" and all(g == 0 for g in gaps.values())
+    by_term = [
+        Stage(
+            term=t,
+            status=Status.optimal if gaps[t] == 0 else Status.feasible,
+            value=round(values[t], 6),
+            bound=round(bounds[t], 6),
+        )
+        for t in priorities
+    ]
+    info = SolverInfo(
+        engine="constructive",
+        ortools_version=version("ortools"),
+        time_limit_s=settings.time_limit_s,
+        workers=settings.workers,
+        seed=settings.seed,
+        reproducible=settings.reproducible,
+        wall_time_s=None if settings.reproducible else round(time.perf_counter() - started, 3),
+        stages=[*stages, *by_term],
+        note=note,
+    )
+    lexicographic = objective.mode == "lexicographic"
+    value_proven = (
+        lexicographic
+        and "value" in priorities
+        and all(gaps[t] == 0 for t in priorities[: priorities.index("value") + 1])
+    )
+    return base.model_copy(
+        update={
+            "status": Status.optimal if proven else Status.feasible,
+            "objective": {t: round(values[t], 6) for t in priorities},
+            "bounds": {t: round(bounds[t], 6) for t in priorities} if lexicographic else {},
+            "bound": round(bounds[priorities[0]], 6) if lexicographic else None,
+            "gap": round(max(gaps.values()), 6) if lexicographic else None,
+            "reporting_currency": problem.money.reporting,
+            "solver": info,
+            "assignments": rows,
+            "left_out": left_out(
+                problem, {d.work_package for d in decisions}, proven=value_proven or "value" not in priorities
+            ),
+        }
     )
 
 

@@ -79,7 +79,10 @@ class Stage(PlanModel):
 class SolverInfo(PlanModel):
     """How the plan was made, enough to make it again."""
 
-    engine: str = "cp-sat"
+    engine: str = Field(
+        default="cp-sat",
+        description="What made the plan: 'cp-sat', or 'constructive' (checked, bounds without a solver).",
+    )
     ortools_version: str
     time_limit_s: float
     workers: int
@@ -87,6 +90,9 @@ class SolverInfo(PlanModel):
     reproducible: bool
     wall_time_s: float | None = Field(description="Wall-clock time; omitted in reproducible mode.")
     stages: list[Stage] = Field(default_factory=list)
+    note: str | None = Field(
+        default=None, description="How the plan was found when not by the stages alone (e.g. the constructive plan)."
+    )
 
 
 class Plan(PlanModel):
