@@ -213,6 +213,8 @@ def check(
     """Verify a plan against its scenario with the independent checker and recompute its objective.
 
     Example: `planner check scenarios/minimal.yaml plan.json`  (exit 1 if any rule is broken)
+
+    A plan file without a schedule (status infeasible or unknown) fails when the scenario has mandatory work.
     """
     from pydantic import ValidationError
 
@@ -234,7 +236,9 @@ def check(
         raise _fail(f"{plan}: not a plan file written by `planner solve`: {e}") from None
     if p.scenario_digest != scenario_digest(s):
         err.print(f"warning: {plan} was made for another version of {scenario} (content differs)", highlight=False)
-    violations = check_plan(s, p)
+    # A plan without a schedule (infeasible, unknown) is checked as a schedule too: mandatory work it leaves
+    # undone is a violation, so a script never takes an empty file for a valid plan.
+    violations = check_plan(s, p if p.found else p.model_copy(update={"status": Status.feasible}))
     terms = evaluate(s, p)
     table = Table("term", "recomputed", "in plan", box=None)
     for term, value in terms.items():

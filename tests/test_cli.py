@@ -16,7 +16,7 @@ from typer.testing import CliRunner, Result
 
 from planner.cli import ExitCode, app
 from planner.domain.plan import Status, relative_gap
-from planner.io.plan_file import read_plan
+from planner.io.plan_file import read_plan, write_plan
 from planner.io.yamlio import dump_yaml_text
 from tests.conftest import DATA, SCENARIOS, TINY, merge, wps
 
@@ -279,3 +279,28 @@ def test_explain_feasible_exits_0() -> None:
     result = planner("explain", MINIMAL, "--time-limit", "5")
     assert result.exit_code == ExitCode.OK
     assert "has a plan" in result.stdout
+
+
+def test_generate_writes_a_valid_program_and_a_reference_plan_that_passes_the_check(tmp_path: Path) -> None:
+    scenario, reference = tmp_path / "p.yaml", tmp_path / "ref.json"
+    made = planner(
+        "generate", "--wps", "120", "--institutions", "12", "--seed", "2", "-o", scenario, "--reference", reference
+    )
+    assert made.exit_code == ExitCode.OK, made.output
+    assert "120 work packages" in made.stdout
+    assert planner("validate", scenario).exit_code == ExitCode.OK
+    assert planner("check", scenario, reference).exit_code == ExitCode.OK
+
+
+def test_generate_refuses_impossible_sizes_with_exit_2(tmp_path: Path) -> None:
+    result = planner("generate", "--wps", "50", "--institutions", "1", "--countries", "2", "-o", tmp_path / "x.yaml")
+    assert result.exit_code == ExitCode.INVALID_INPUT and "one institution per country" in result.stderr
+
+
+def test_check_refuses_a_plan_without_a_schedule_when_work_is_mandatory(tmp_path: Path, minimal_plan: Path) -> None:
+    empty = tmp_path / "empty.json"
+    plan = read_plan(minimal_plan)
+    write_plan(plan.model_copy(update={"status": Status.unknown, "assignments": [], "left_out": []}), empty)
+    result = planner("check", MINIMAL, empty)
+    assert result.exit_code == ExitCode.VIOLATIONS
+    assert "mandatory work package" in result.stdout

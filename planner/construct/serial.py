@@ -125,6 +125,15 @@ class Ledger:
                 return False
         return True
 
+    def by_year(self, c: Candidate) -> bool:
+        """Whether what the run may spend depends on when it runs: yearly caps, or rates that change by year."""
+        money = self.p.money
+        for f in c.paying:
+            funder = self.p.funders[f]
+            if funder.cap_per_year or money.varies(c.option.currency, money.funder_currency[f]):
+                return True
+        return False
+
     def share_excess(self, wp: WorkPackage, c: Candidate) -> float:
         """How far the ratio rules would be out of bounds after this run (0 when all hold), as a sum of fractions."""
         p, excess = self.p, 0.0
@@ -361,6 +370,8 @@ class Builder:
                 c = Candidate(self.p, option, duration, funder, start)
                 if self.ledger.fits_money(c):
                     return c
+                if not self.ledger.by_year(c):
+                    return None  # totals do not change with the start: no later start fits either
                 blocked = start + 1  # yearly money may fit in a later year
             if fixed_start:
                 return None

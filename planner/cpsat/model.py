@@ -70,8 +70,14 @@ class Guarded:
 class Builder:
     """Holds the CP-SAT model and its variables; constraint families add to it (see constraints.py)."""
 
-    def __init__(self, problem: Scenario | PreparedProblem, explain: bool = False) -> None:
+    def __init__(
+        self,
+        problem: Scenario | PreparedProblem,
+        explain: bool = False,
+        background: dict[str, list[float]] | None = None,
+    ) -> None:
         self.p = prepare(problem)
+        self.background = background or {}
         self.s = self.p.scenario
         self.cal = self.p.calendar
         self.cat = self.p.catalogue
@@ -160,13 +166,17 @@ class Builder:
 
     @cached_property
     def capacities(self) -> dict[str, list[int]]:
-        """Scaled capacity per period of each institution (by id) and facility (by 'facility:id')."""
-        out = {
-            inst.id: [scaling.available(pm, scaling.RESOURCE) for pm in self.p.capacity(inst.id)]
-            for inst in self.s.institutions
-        }
+        """Scaled capacity per period of each institution (by id) and facility (by 'facility:id'), less any
+        background use (work fixed outside the model, as in a neighbourhood of the large-neighbourhood search)."""
+        raw = {inst.id: list(self.p.capacity(inst.id)) for inst in self.s.institutions}
         for fac in self.s.facilities:
-            out["facility:" + fac.id] = [scaling.available(fac.capacity, scaling.RESOURCE)] * self.cal.horizon
+            raw["facility:" + fac.id] = [fac.capacity] * self.cal.horizon
+        out = {}
+        for key, caps in raw.items():
+            used = self.background.get(key)
+            if used is not None:
+                caps = [max(0.0, c - u) for c, u in zip(caps, used, strict=True)]
+            out[key] = [scaling.available(c, scaling.RESOURCE) for c in caps]
         return out
 
     @cached_property

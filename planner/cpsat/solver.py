@@ -16,6 +16,7 @@ from planner.construct.bounds import term_bounds
 from planner.construct.serial import construct
 from planner.cpsat.constraints import add_rules
 from planner.cpsat.heuristic import add_hint
+from planner.cpsat.lns import improve
 from planner.cpsat.model import Builder, LinearExpr
 from planner.cpsat.objective import TermExpr, build_terms, weighted
 from planner.domain.plan import Plan, SolverInfo, Stage, Status, relative_gap
@@ -170,11 +171,35 @@ def solve(
     settings = settings or SolverSettings()
     started = time.perf_counter() if started is None else started
     problem = prepare(scenario)
-    constructed = _constructed(problem)
-    if constructed is not None and _too_large(problem, settings, started):
-        note = "the program is too large for the full model within the time limit: the constructive plan, checked"
-        return _constructive_plan(problem, constructed, settings, started, [], note)
-    b = Builder(problem)
+    too_large = _too_large(problem, settings, started)
+    # The constructive plan hints the model and stands in when CP-SAT has none; projects whose makespan is
+    # optimised (benchmark imports) have their own hint, so theirs is built only if CP-SAT finds nothing.
+    makespan = Term.makespan in problem.scenario.objective.priorities
+    constructed = _constructed(problem) if too_large or not makespan else None
+    if constructed is not None and too_large:
+        decisions, tried, kept = constructed, 0, 0
+        if not settings.reproducible:  # the neighbourhood search runs on the clock
+            deadline = started + settings.time_limit_s - _finish_margin(problem)
+            decisions, tried, kept = improve(problem, constructed, settings, deadline, _sub_solve, stop)
+        note = (
+            "the program is too large for one model within the time limit: the constructive plan, checked, "
+            f"then {kept} of {tried} neighbourhoods (one program each) improved by CP-SAT"
+        )
+        return _constructive_plan(problem, decisions, settings, started, [], note)
+    return _full_model(problem, settings, started, on_progress, stop, constructed)
+
+
+def _full_model(
+    problem: PreparedProblem,
+    settings: SolverSettings,
+    started: float,
+    on_progress: ProgressFn | None,
+    stop: threading.Event | None,
+    constructed: list[Decision] | None,
+    background: dict[str, list[float]] | None = None,
+) -> Plan:
+    """One CP-SAT model of the whole (sub-)problem, solved stage by stage, hinted with `constructed`."""
+    b = Builder(problem, background=background)
     add_rules(b)
     if b.makespan is not None:
         add_hint(b)  # a first plan, so the makespan interval's bound work does not delay the first solution
@@ -183,7 +208,22 @@ def solve(
     objective = problem.scenario.objective
     terms = build_terms(b, list(objective.priorities))
     run = _run_stages(b, objective, terms, settings, started, on_progress, stop)
-    return _plan(problem, b, terms, run, settings, started, constructed)
+    fallback: Callable[[], list[Decision] | None] | None = None
+    if background is None:
+        fallback = (lambda: constructed) if constructed is not None else (lambda: _constructed(problem))
+    return _plan(problem, b, terms, run, settings, started, fallback)
+
+
+def _sub_solve(
+    problem: PreparedProblem, settings: SolverSettings, hint: list[Decision], background: dict[str, list[float]]
+) -> Plan:
+    """A neighbourhood of the large-neighbourhood search, as its own small model (no fallback plan)."""
+    return _full_model(problem, settings, time.perf_counter(), None, None, hint, background)
+
+
+def _finish_margin(problem: PreparedProblem) -> float:
+    """Seconds kept at the end for assembling, checking and writing the plan (grows with its size)."""
+    return 0.5 + 0.0004 * len(problem.work_packages)
 
 
 @dataclass
@@ -269,10 +309,10 @@ def _plan(
     run: _Stages,
     settings: SolverSettings,
     started: float,
-    constructed: list[Decision] | None = None,
+    fallback: Callable[[], list[Decision] | None] | None = None,
 ) -> Plan:
-    """The plan of the last stage that found one, else the checked constructive plan, else a plan without
-    assignments that says why there is none."""
+    """The plan of the last stage that found one, else the checked constructive plan (`fallback`, built on
+    demand), else a plan without assignments that says why there is none."""
     scenario = problem.scenario
     info = SolverInfo(
         ortools_version=version("ortools"),
@@ -290,6 +330,7 @@ def _plan(
         solver=info,
     )
     status, solver = run.status, run.solver
+    constructed = fallback() if solver is None and status is Status.unknown and fallback is not None else None
     if solver is None and status is Status.unknown and constructed is not None:
         # CP-SAT has nothing yet: the constructive plan, checked, is the answer, against bounds that need no solver.
         note = "CP-SAT found no plan within the time limit: the constructive plan, checked"
@@ -322,11 +363,15 @@ def _plan(
 
 BUILD_S_PER_MODE = 0.0003
 """Seconds of model building per mode (option × duration × payer), measured at 2,000 work packages on the
-benchmark machine (benchmarks/results/scale.md); a model whose estimate exceeds half the time left is not built."""
+benchmark machine (benchmarks/results/scale.md); a model whose estimate exceeds 15 % of the time left is not built."""
+
+FULL_MODEL_MODES = 10_000
+"""Above this many modes one model of the whole program is not tried: at 2,000 work packages (30,700 modes)
+CP-SAT's presolve alone outlasted a 60 s limit; the neighbourhood search works on one program at a time."""
 
 
 def _too_large(problem: PreparedProblem, settings: SolverSettings, started: float) -> bool:
-    """Whether building the full model would take more than half of the time left (never in reproducible mode)."""
+    """Whether one model of the whole program is too large to help within the time left (never when reproducible)."""
     if settings.reproducible:
         return False
     modes = 0
@@ -336,7 +381,7 @@ def _too_large(problem: PreparedProblem, settings: SolverSettings, started: floa
             payers = len(problem.funders_for(o.institution, wp.program)) if funded and o.funding is None else 1
             modes += len(o.durations) * max(1, payers)
     left = settings.time_limit_s - (time.perf_counter() - started)
-    return modes * BUILD_S_PER_MODE > 0.5 * left
+    return modes > FULL_MODEL_MODES or modes * BUILD_S_PER_MODE > 0.15 * left
 
 
 def _constructive_plan(

@@ -1,0 +1,305 @@
+"""Large-neighbourhood search for programs too large for one CP-SAT model: re-optimise one program at a time.
+
+The whole plan stays fixed except one neighbourhood (the work packages of a program). CP-SAT then
+solves a small model of that neighbourhood alone: the fixed work is background load on the
+institutions and facilities, money already spent comes off the funders' caps and totals, fixed
+predecessors become earliest starts and fixed successors deadlines. Ratio rules that reach outside
+the neighbourhood (a funder's shares, a program only partly free) are left to the checker: a new
+plan is kept only if the independent checker passes it and it is better under the objective's
+priorities. So the plan never gets worse and is always checked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from planner.check import check_plan, evaluate
+from planner.domain.plan import Plan, Status
+from planner.domain.scenario import DependencyType, Scenario
+from planner.domain.settings import SolverSettings
+from planner.problem.assemble import Decision, assignments
+from planner.problem.prepared import PreparedProblem, prepare
+from planner.problem.pricing import price
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+    SubSolve = Callable[[PreparedProblem, SolverSettings, list[Decision], dict[str, list[float]]], Plan]
+
+MIN_CALL_S = 2.0
+"""A neighbourhood is tried only with at least this many seconds left."""
+MAX_CALL_S = 5.0
+"""At most this many seconds for one neighbourhood, so that many get their turn."""
+
+
+def improve(
+    problem: PreparedProblem,
+    decisions: list[Decision],
+    settings: SolverSettings,
+    deadline: float,
+    sub_solve: SubSolve,
+    stop: threading.Event | None = None,
+) -> tuple[list[Decision], int, int]:
+    """Better decisions (never worse) found by re-optimising programs until `deadline` (perf_counter seconds).
+
+    Returns the decisions, the neighbourhoods tried and the ones kept.
+    """
+    current = {d.work_package: d for d in decisions}
+    score = _score(problem, current)
+    order = _programs_by_need(problem, current)
+    tried = kept = 0
+    k = 0
+    while order and deadline - time.perf_counter() >= MIN_CALL_S and not (stop is not None and stop.is_set()):
+        program = order[k % len(order)]
+        k += 1
+        hood = _neighbourhood(problem, current, program)
+        if hood is None:
+            continue
+        sub, background, hint = hood
+        seconds = min(MAX_CALL_S, deadline - time.perf_counter())
+        sub_settings = SolverSettings(time_limit_s=seconds, workers=settings.workers, seed=settings.seed + k)
+        tried += 1
+        plan = sub_solve(prepare(sub), sub_settings, hint, background)
+        if not plan.found:
+            continue
+        trial = {w: d for w, d in current.items() if problem.work_packages[w].program != program}
+        trial.update({d.work_package: d for d in _decisions(problem, plan)})
+        trial_score = _score(problem, trial)
+        if trial_score < score and not check_plan(problem, _plan(problem, trial)):
+            current, score = trial, trial_score
+            kept += 1
+        if k % len(order) == 0 and kept == 0 and tried >= len(order):
+            break  # a whole round without a gain: the neighbourhoods are exhausted
+    return sorted(current.values(), key=lambda d: problem.order[d.work_package]), tried, kept
+
+
+def _plan(p: PreparedProblem, decisions: dict[str, Decision]) -> Plan:
+    rows = assignments(p, list(decisions.values()))
+    return Plan(scenario=p.scenario.name, scenario_digest="-", status=Status.feasible, assignments=rows)
+
+
+def _score(p: PreparedProblem, decisions: dict[str, Decision]) -> tuple[float, ...]:
+    """The objective's priorities as a tuple to minimise (maximised terms negated; weighted: one sum)."""
+    values = evaluate(p, _plan(p, decisions))
+    objective = p.scenario.objective
+    sign = {t.value: -1.0 if t.value in ("value",) else 1.0 for t in objective.priorities}
+    if objective.mode == "weighted":
+        return (sum(sign[t.value] * objective.weights.get(t, 1.0) * values[t.value] for t in objective.priorities),)
+    return tuple(round(sign[t.value] * values[t.value], 6) for t in objective.priorities)
+
+
+def _programs_by_need(p: PreparedProblem, decisions: dict[str, Decision]) -> list[str]:
+    """Programs with the most lateness and cost first: where re-optimising is likeliest to pay."""
+    need: dict[str, float] = defaultdict(float)
+    cal = p.calendar
+    for w, d in decisions.items():
+        wp = p.work_packages[w]
+        if wp.due:
+            need[wp.program] += 1e6 * max(0, d.start + d.duration - (cal.period_of(wp.due) + 1))
+        option = p.option(w, d.option)
+        if option is not None:
+            need[wp.program] += p.money.to_reporting(option.cost, option.currency) * 1e-9
+    return sorted((prog.id for prog in p.scenario.programs), key=lambda x: -need[x])
+
+
+def _decisions(p: PreparedProblem, plan: Plan) -> list[Decision]:
+    out = []
+    for a in plan.assignments:
+        option = p.option(a.work_package, a.option)
+        funder = None
+        if option is not None and option.funding is None and a.funding:
+            funder = next(iter(a.funding))
+        out.append(Decision(a.work_package, a.option, a.start, a.end - a.start, funder))
+    return out
+
+
+# ---------------------------------------------------------------- the neighbourhood as a small scenario
+
+
+def _neighbourhood(
+    p: PreparedProblem, current: dict[str, Decision], program: str
+) -> tuple[Scenario, dict[str, list[float]], list[Decision]] | None:
+    """The scenario of one program's work with the rest fixed, the fixed work's load, and the current decisions."""
+    free = {w for w, wp in p.work_packages.items() if wp.program == program}
+    fixed = {w: d for w, d in current.items() if w not in free}
+    if not free:
+        return None
+    data = _frame(p)
+    cal = p.calendar
+    earliest, latest, needed = _bounds_from_fixed(p, fixed, free)
+    if earliest is None:
+        return None
+    grouping = _groups(p, free, fixed)
+    if grouping is None:
+        return None
+    groups, out_of_group = grouping
+    wps = []
+    for wp in p.scenario.work_packages:
+        if wp.id not in free or wp.id in out_of_group:
+            continue
+        item = wp.model_dump(mode="json", exclude_defaults=True)
+        item["after"] = [
+            d.model_dump(mode="json", exclude_defaults=True)
+            for d in wp.dependencies
+            if d.id in free or (d.id in p.groups and all(m in free for m in p.groups[d.id].members))
+        ]
+        if earliest.get(wp.id):
+            item["earliest_start"] = cal.start_month(earliest[wp.id])
+        if wp.id in latest:
+            limit = latest[wp.id]
+            if limit < p.min_duration(wp.id):
+                return None
+            deadline = min(limit, cal.period_of(wp.deadline) + 1) if wp.deadline else limit
+            item["deadline"] = cal.last_month(deadline)
+        if wp.id in needed:
+            item["mandatory"] = True
+        wps.append(item)
+    if not wps:
+        return None
+    data["work_packages"] = wps
+    data["overlap_groups"] = groups
+    kept = {w["id"] for w in wps}
+    data["prior_results"] = [x for x in data.get("prior_results", []) if x["work_package"] in kept]
+    data["pins"] = [x for x in data.get("pins", []) if x["work_package"] in kept]
+    data["forbids"] = [x for x in data.get("forbids", []) if x["work_package"] in kept]
+    _money_left(p, fixed, data)
+    _whole_program_rules(data, program)
+    try:
+        sub = Scenario.model_validate(data)
+    except ValueError:
+        return None
+    background = _background(p, fixed)
+    hint = [d for w, d in current.items() if w in kept]
+    return sub, background, hint
+
+
+_FRAMES: dict[int, tuple[PreparedProblem, dict[str, Any]]] = {}
+
+
+def _frame(p: PreparedProblem) -> dict[str, Any]:
+    """The scenario without its work (dumped once per problem); each neighbourhood adds its own work to a copy."""
+    cached = _FRAMES.get(id(p))
+    if cached is None or cached[0] is not p:
+        skip = {"work_packages", "overlap_groups", "prior_results", "pins", "forbids"}
+        frame = p.scenario.model_dump(mode="json", exclude_defaults=True, exclude=skip)
+        _FRAMES.clear()
+        _FRAMES[id(p)] = cached = (p, frame)
+    frame = cached[1]
+    return {
+        **frame,
+        "funders": [dict(f) for f in frame.get("funders", [])],
+        "programs": [dict(x) for x in frame.get("programs", [])],
+        "prior_results": [x.model_dump(mode="json") for x in p.scenario.prior_results],
+        "pins": [x.model_dump(mode="json", exclude_defaults=True) for x in p.scenario.pins],
+        "forbids": [x.model_dump(mode="json", exclude_defaults=True) for x in p.scenario.forbids],
+    }
+
+
+def _groups(
+    p: PreparedProblem, free: set[str], fixed: dict[str, Decision]
+) -> tuple[list[dict[str, Any]], set[str]] | None:
+    """Overlap groups wholly in the neighbourhood, and its work that a done member outside excludes; None when a
+    group reaches outside with no member done (the neighbourhood cannot decide it alone)."""
+    groups: list[dict[str, Any]] = []
+    excluded: set[str] = set()
+    for g in p.scenario.overlap_groups:
+        inside = [m for m in g.members if m in free]
+        if not inside:
+            continue
+        if any(m in fixed for m in g.members):
+            excluded.update(inside)
+        elif len(inside) < len(g.members):
+            return None
+        else:
+            groups.append(g.model_dump(mode="json", exclude_defaults=True))
+    return groups, excluded
+
+
+def _bounds_from_fixed(
+    p: PreparedProblem, fixed: dict[str, Decision], free: set[str]
+) -> tuple[dict[str, int] | None, dict[str, int], set[str]]:
+    """Earliest starts from fixed predecessors, latest ends from fixed successors, and free work fixed work needs.
+
+    (None, …) when a fixed successor waits on a group with free members and no fixed one done.
+    """
+    earliest: dict[str, int] = {}
+    latest: dict[str, int] = {}
+    needed: set[str] = set()
+    for w in free:
+        for dep in p.work_packages[w].dependencies:
+            for m in p.members(dep.id):
+                if m in fixed:
+                    d = fixed[m]
+                    anchor = d.start if dep.type == DependencyType.start_to_start else d.start + d.duration
+                    earliest[w] = max(earliest.get(w, 0), anchor + dep.lag)
+    for s, d in fixed.items():
+        for dep in p.work_packages[s].dependencies:
+            members = p.members(dep.id)
+            inside = [m for m in members if m in free]
+            if not inside:
+                continue
+            if dep.id in p.groups:
+                if not any(m in fixed for m in members):
+                    return None, {}, set()
+                continue  # a fixed member is done: the group is served; free members still must keep order
+            w = dep.id
+            needed.add(w)
+            if dep.type == DependencyType.start_to_start:
+                # start ≤ successor's start − lag, kept as an end limit for the shortest run (stricter, still valid)
+                limit = d.start - dep.lag + p.min_duration(w)
+            else:
+                limit = d.start - dep.lag
+            latest[w] = min(latest.get(w, p.calendar.horizon), limit)
+    return earliest, latest, needed
+
+
+def _background(p: PreparedProblem, fixed: dict[str, Decision]) -> dict[str, list[float]]:
+    """Person-months and facility units the fixed work uses in each period."""
+    horizon = p.calendar.horizon
+    load: dict[str, list[float]] = {}
+    for w, d in fixed.items():
+        option = p.option(w, d.option)
+        if option is None:
+            continue
+        periods = range(max(0, d.start), min(horizon, d.start + d.duration))
+        if option.institution is not None:
+            row = load.setdefault(option.institution, [0.0] * horizon)
+            per = option.load_pm(d.duration)
+            for t in periods:
+                row[t] += per
+        for fac, units in option.facilities.items():
+            row = load.setdefault("facility:" + fac, [0.0] * horizon)
+            for t in periods:
+                row[t] += units
+    return load
+
+
+def _money_left(p: PreparedProblem, fixed: dict[str, Decision], data: dict[str, Any]) -> None:
+    """Funders' caps and totals less what the fixed work pays; their shares are left to the checker."""
+    paid: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    for w, d in fixed.items():
+        option = p.option(w, d.option)
+        if option is None:
+            continue
+        payers = None if option.funding is not None else [d.funder] if d.funder else []
+        for f, years in price(p, option, d.start, d.start + d.duration, payers).funding_years.items():
+            for y, x in years.items():
+                paid[f][y] += x
+    for f in data.get("funders", []):
+        spent = paid.get(f["id"], {})
+        if "cap_per_year" in f:
+            f["cap_per_year"] = {y: max(0.0, cap - spent.get(int(y), 0.0)) for y, cap in f["cap_per_year"].items()}
+        if f.get("total") is not None:
+            f["total"] = max(0.0, f["total"] - sum(spent.values()))
+        f.pop("shares", None)
+
+
+def _whole_program_rules(data: dict[str, Any], program: str) -> None:
+    """Ratio rules of other programs do not apply to this model; the free program's own do (it is all free)."""
+    for prog in data.get("programs", []):
+        if prog["id"] != program:
+            prog.pop("country_shares", None)
+            prog.pop("max_institution_share", None)

@@ -1,0 +1,80 @@
+"""The constructive plan: every rule it tracks kept, on the shipped scenarios and generated programs of every size."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from planner.check import check_plan
+from planner.construct.serial import construct
+from planner.domain.plan import Plan, Status
+from planner.importers.synthetic import generate
+from planner.problem.assemble import Decision, assignments
+from planner.problem.prepared import prepare
+from planner.problem.validate import load_scenario
+from tests.conftest import SCENARIOS, scenario, wps
+
+if TYPE_CHECKING:
+    from planner.domain.scenario import Scenario
+
+
+def as_plan(s: Scenario, decisions: list[Decision]) -> Plan:
+    return Plan(
+        scenario=s.name, scenario_digest="-", status=Status.feasible, assignments=assignments(prepare(s), decisions)
+    )
+
+
+@pytest.mark.parametrize("name", ["minimal.yaml", "all-features.yaml", "belarus-tomsk-2025-2030.yaml"])
+def test_the_shipped_scenarios_get_a_checked_plan(name: str) -> None:
+    s = load_scenario(SCENARIOS / name)
+    decisions = construct(prepare(s))
+    assert decisions is not None
+    assert [str(v) for v in check_plan(s, as_plan(s, decisions))] == []
+
+
+@pytest.mark.parametrize(("wps_", "institutions", "seed"), [(100, 12, 0), (300, 24, 1), (600, 40, 2)])
+def test_generated_programs_get_a_checked_plan(wps_: int, institutions: int, seed: int) -> None:
+    s = generate(wps_, institutions, seed=seed).scenario  # with the caps, shares, deadlines and pins derived
+    decisions = construct(prepare(s))
+    assert decisions is not None
+    assert [str(v) for v in check_plan(s, as_plan(s, decisions))] == []
+    done = {d.work_package for d in decisions}
+    assert all(w.id in done for w in s.work_packages if w.mandatory)
+
+
+def test_optional_work_is_added_where_it_fits_and_its_group_allows() -> None:
+    s = scenario(
+        work_packages=wps(
+            {"id": "W1", "mandatory": False, "value": 5},
+            {"id": "W2", "mandatory": False, "value": 9},
+            {"id": "W3", "mandatory": False, "value": 0},  # no value: not worth doing
+        ),
+        overlap_groups=[{"id": "g", "members": ["W1", "W2"]}],
+    )
+    decisions = construct(prepare(s))
+    assert decisions is not None and {d.work_package for d in decisions} == {"W2"}
+
+
+def test_no_plan_when_the_work_every_plan_holds_cannot_be_placed() -> None:
+    # both need all of b's capacity (only b has c1 at 4) for the whole year: the second cannot fit
+    heavy = {"effort_pm": 24, "duration": 12, "requires": {"c1": 4}}
+    s = scenario(work_packages=wps({"id": "W1", **heavy}, {"id": "W2", **heavy}))
+    assert construct(prepare(s)) is None
+
+
+def test_a_deadline_chain_is_placed_first() -> None:
+    # W3 must end by June; W1 and W2 compete for the same institution; W3's predecessor W2 goes first
+    s = scenario(
+        institutions=[{**scenario().model_dump()["institutions"][0], "capacity_pm": 2}],
+        work_packages=wps(
+            {"id": "W1", "effort_pm": 8, "duration": 4, "requires": {}},
+            {"id": "W2", "effort_pm": 8, "duration": 4, "requires": {}},
+            {"id": "W3", "effort_pm": 2, "duration": 2, "requires": {}, "after": ["W2"], "deadline": "2025-06"},
+        ),
+    )
+    decisions = construct(prepare(s))
+    assert decisions is not None
+    assert check_plan(s, as_plan(s, decisions)) == []
+    placed = {d.work_package: d for d in decisions}
+    assert placed["W3"].start + placed["W3"].duration <= 6 and placed["W2"].start == 0
