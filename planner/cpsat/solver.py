@@ -60,9 +60,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.on_progress = on_progress
         self.solutions = 0
         self.objective: float | None = None
+        self.first_s: float | None = None
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
+        if self.first_s is None:
+            self.first_s = time.perf_counter() - self.started
         self.objective = self.sign * self.objective_value / self.scale
         self._report(self.sign * self.best_objective_bound / self.scale)
 
@@ -176,6 +179,7 @@ def solve(
     # optimised (benchmark imports) have their own hint, so theirs is built only if CP-SAT finds nothing.
     makespan = Term.makespan in problem.scenario.objective.priorities
     constructed = _constructed(problem) if too_large or not makespan else None
+    constructed_s = time.perf_counter() - started if constructed is not None else None
     if constructed is not None and too_large:
         decisions, tried, kept = constructed, 0, 0
         if not settings.reproducible:  # the neighbourhood search runs on the clock
@@ -185,8 +189,13 @@ def solve(
             "the program is too large for one model within the time limit: the constructive plan, checked, "
             f"then {kept} of {tried} neighbourhoods (one program each) improved by CP-SAT"
         )
-        return _constructive_plan(problem, decisions, settings, started, [], note)
-    return _full_model(problem, settings, started, on_progress, stop, constructed)
+        return _constructive_plan(problem, decisions, settings, started, [], note, constructed_s)
+    plan = _full_model(problem, settings, started, on_progress, stop, constructed)
+    if constructed_s is not None and plan.solver is not None and not settings.reproducible:
+        # the constructive plan, checked, was a valid plan before CP-SAT's first
+        first = min(constructed_s, plan.solver.first_plan_s or constructed_s)
+        plan = plan.model_copy(update={"solver": plan.solver.model_copy(update={"first_plan_s": round(first, 3)})})
+    return plan
 
 
 def _full_model(
@@ -238,6 +247,7 @@ class _Stages:
     bounds: dict[str, float] = field(default_factory=dict)
     weighted_bound: float | None = None
     gaps: list[float] = field(default_factory=list)
+    first_plan_s: float | None = None
 
 
 def _run_stages(
@@ -281,6 +291,8 @@ def _run_stages(
                 run.stages.append(Stage(term=name, status=run.status, wall_time_s=_wall(settings, t0)))
             break  # a later stage found nothing better in time: keep the previous stage's plan
         run.solver = stage_solver
+        if run.first_plan_s is None:
+            run.first_plan_s = watcher.first_s
         value = sign * stage_solver.objective_value / scale
         bound = sign * stage_solver.best_objective_bound / scale
         stage_status = Status.optimal if code == cp_model.OPTIMAL else Status.feasible
@@ -322,6 +334,7 @@ def _plan(
         reproducible=settings.reproducible,
         wall_time_s=None if settings.reproducible else round(time.perf_counter() - started, 3),
         stages=run.stages,
+        first_plan_s=None if settings.reproducible or run.first_plan_s is None else round(run.first_plan_s, 3),
     )
     common = dict(
         scenario=scenario.name,
@@ -334,7 +347,7 @@ def _plan(
     if solver is None and status is Status.unknown and constructed is not None:
         # CP-SAT has nothing yet: the constructive plan, checked, is the answer, against bounds that need no solver.
         note = "CP-SAT found no plan within the time limit: the constructive plan, checked"
-        return _constructive_plan(problem, constructed, settings, started, run.stages, note)
+        return _constructive_plan(problem, constructed, settings, started, run.stages, note, None)
     if solver is None:
         explanation: list[str] = []  # why it is infeasible is `planner.diagnose.explain`'s call, made by the caller
         if status is not Status.infeasible:
@@ -391,6 +404,7 @@ def _constructive_plan(
     started: float,
     stages: list[Stage],
     note: str,
+    first_plan_s: float | None,
 ) -> Plan:
     """A checked constructive plan, each priority against a bound that holds for every plan (no solver needed)."""
     scenario = problem.scenario
@@ -420,6 +434,7 @@ def _constructive_plan(
         reproducible=settings.reproducible,
         wall_time_s=None if settings.reproducible else round(time.perf_counter() - started, 3),
         stages=[*stages, *by_term],
+        first_plan_s=None if settings.reproducible or first_plan_s is None else round(first_plan_s, 3),
         note=note,
     )
     lexicographic = objective.mode == "lexicographic"

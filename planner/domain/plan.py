@@ -93,6 +93,9 @@ class SolverInfo(PlanModel):
     note: str | None = Field(
         default=None, description="How the plan was found when not by the stages alone (e.g. the constructive plan)."
     )
+    first_plan_s: float | None = Field(
+        default=None, description="Seconds from the start to the first valid plan; omitted in reproducible mode."
+    )
 
 
 class Plan(PlanModel):
