@@ -378,9 +378,11 @@ BUILD_S_PER_MODE = 0.0003
 """Seconds of model building per mode (option × duration × payer), measured at 2,000 work packages on the
 benchmark machine (benchmarks/results/scale.md); a model whose estimate exceeds 15 % of the time left is not built."""
 
-FULL_MODEL_MODES = 10_000
-"""Above this many modes one model of the whole program is not tried: at 2,000 work packages (30,700 modes)
-CP-SAT's presolve alone outlasted a 60 s limit; the neighbourhood search works on one program at a time."""
+FULL_MODEL_MODES = 4_000
+"""Above this many modes one model of the whole program is not tried (the neighbourhood search works on one
+program at a time): at 500 work packages (8,700 modes) CP-SAT found no plan in 60 s even with the constructive
+hint, while at 100 (2,300 modes) it proved the value and lateness priorities in 30 s (benchmarks/results/scale.md).
+The demo has 552."""
 
 
 def _too_large(problem: PreparedProblem, settings: SolverSettings, started: float) -> bool:
