@@ -90,7 +90,10 @@ def _gap(value: float | None, bound: float | None) -> float | None:
     return relative_gap(value, bound)
 
 
-_progress()
+# In a container of the page's own: when the fragment's output is dropped from a rerun (its 0.5 s refresh racing
+# the full rerun), nothing after it shifts into its place and is overwritten (the success message vanished so).
+with st.container():
+    _progress()
 
 error = st.session_state.get("job_error")  # shown until the next solve starts, across reruns
 if error:

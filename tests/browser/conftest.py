@@ -9,7 +9,8 @@ Fixtures (mark browser test modules with `pytestmark = pytest.mark.browser`):
 - `streamlit_server` (module): the running server (`.url`, `.port`, `.log`); stopped after the module.
 - `browser` (session): chromium launched from `/usr/bin/chromium` (no browser download).
 - `page` (function): a fresh page in its own context (its own Streamlit session); a screenshot
-  `FAILED-<test>.png` is kept when the test fails.
+  `FAILED-<test>.png` is kept when the test fails. Actions and `expect` assertions wait up to
+  `TIMEOUT_MS` (Playwright's own 5 s for assertions is too short for a busy 2-core machine).
 
 `shot(page, name)` keeps a screenshot in `test-artifacts/screenshots/`; `wait_for_app(page)` waits
 until the script has finished its run. Without chromium the tests are skipped, except in CI (`CI`
@@ -28,7 +29,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,8 @@ import pytest
 from tests.conftest import ROOT, SCENARIOS
 
 if TYPE_CHECKING:
+    from collections.abc import Generator, Iterator
+
     from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path(os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium"))
@@ -54,6 +56,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 SERVER_START_S = 60.0
+TIMEOUT_MS = 30_000  # how long an action or an `expect` waits: a guard against hangs, not a speed requirement
 
 
 def shot(page: Page, name: str) -> Path:
@@ -206,8 +209,11 @@ def pytest_runtest_makereport(
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A fresh page in its own browser context: a new Streamlit session, sized like a laptop screen."""
+    from playwright.sync_api import expect
+
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="en-US")
-    context.set_default_timeout(30_000)
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)  # global to Playwright's `expect`; the same for every test
     pg = context.new_page()
     try:
         yield pg

@@ -2,15 +2,19 @@
 
 The edit is typed into the Edit page's data grid as a user does. It lowers `bsu`'s capacity to 0.5 person-months
 per month. The work packages bsu can do (U-09, T-01, T-04) need 2 PM a month or more, so after the edit no work can
-stay at bsu, while the first plan puts work there (in every 5 s solve seen so far): the new plan must differ, for a
-reason the test can see. bsu is chosen over bsuir, the first row, because bsuir's `capacity_pm_by_year` overrides
-`capacity_pm` for 2025–2027, where its work lies, so an edit of bsuir's `capacity_pm` need not change the plan.
+stay at bsu, while the first plan puts work there (in every solve seen so far, stopped at its first plan or run for
+5 s): the new plan must differ, for a reason the test can see. bsu is chosen over bsuir, the first row, because bsuir's
+`capacity_pm_by_year` overrides `capacity_pm` for 2025–2027, where its work lies, so an edit of bsuir's `capacity_pm`
+need not change the plan.
+
+Each solve is given a time limit it never reaches and stopped with the Stop button once the live "Best" metric shows
+that a plan exists (the solver keeps the best plan so far). With a short limit the test depended on the machine's
+speed: when CP-SAT's first plan came after the limit (a busy 2-core machine), the solve ended without a plan.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,6 +24,8 @@ from tests.browser.conftest import SCREENSHOTS, StreamlitServer, shot, wait_for_
 from tests.conftest import SCENARIOS
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from playwright.sync_api import Locator, Page
 
 pytestmark = pytest.mark.browser
@@ -28,8 +34,8 @@ DEMO = "belarus-tomsk-2025-2030.yaml"
 INSTITUTION = "bsu"
 CAPACITY = "0.5"
 SAVED = "demo-less-bsu.yaml"
-TIME_LIMIT_S = "5"
-SOLVE_TIMEOUT_MS = 90_000  # the solve's 5 s, the model build and the page's hand-over, on a busy 2-core machine
+TIME_LIMIT_S = "600"  # never reached: each solve is stopped once it has a plan
+PLAN_TIMEOUT_MS = 240_000  # a hang guard only: the first plan takes seconds, however busy the machine
 
 
 def step(page: Page, name: str) -> None:
@@ -51,17 +57,22 @@ def go(page: Page, title: str) -> None:
 
 
 def optimize(page: Page, shot_name: str) -> None:
-    """Set a short time limit, press Optimize, and wait until the page shows this scenario's new plan."""
+    """Press Optimize with a limit never reached, wait for the first plan, press Stop, and wait until the page shows
+    this scenario's new plan: some plan of it, whatever the machine's speed."""
     from playwright.sync_api import expect
 
     go(page, "Optimize")
     page.locator(".st-key-time_limit input").fill(TIME_LIMIT_S)
     page.locator(".st-key-optimize_run").get_by_role("button", name="Optimize").click()
     stop = page.locator(".st-key-optimize_stop")
-    expect(stop).to_be_visible(timeout=15_000)  # the solve runs off the script thread: live progress, Stop
+    expect(stop).to_be_visible()  # the solve runs off the script thread: live progress, Stop
+    # The live "Best" metric shows "—" until the solver reports a plan, then the plan's objective value.
+    best = page.get_by_test_id("stMetric").filter(has_text="Best").get_by_test_id("stMetricValue")
+    expect(best).to_have_text(re.compile(r"\d"), timeout=PLAN_TIMEOUT_MS)
     shot(page, f"main-flow-{shot_name}")
-    expect(stop).to_be_hidden(timeout=SOLVE_TIMEOUT_MS)
-    expect(page.get_by_text("work packages planned")).to_be_visible(timeout=15_000)
+    stop.get_by_role("button", name="Stop").click()
+    expect(stop).to_be_hidden(timeout=PLAN_TIMEOUT_MS)
+    expect(page.get_by_text("work packages planned")).to_be_visible()
     expect(page.get_by_text("This result is for another version of the scenario")).to_have_count(0)
 
 
@@ -73,6 +84,9 @@ def gantt_institutions(page: Page) -> list[str]:
     wait_for_app(page)
     gantt = page.locator(".st-key-gantt")
     expect(gantt.get_by_text("Schedule by institution")).to_be_visible()
+    # While the chart is redrawn the old plot may briefly sit beside the new one; a strict locator that matches two
+    # fails at once rather than waiting, so wait for one plot first.
+    expect(gantt.locator(".js-plotly-plot")).to_have_count(1)
     expect(gantt.locator(".js-plotly-plot")).to_be_visible()
     gantt.scroll_into_view_if_needed()
     # A multicategory y axis: the outer level (ytick2) holds the groups, here institution ids.
@@ -158,7 +172,7 @@ def test_main_flow(streamlit_server: StreamlitServer, scenario_dir: Path, page: 
     expect(metrics["Work packages"]).to_have_text("65")
     step(page, "01-scenario")
 
-    # 2. Optimize with a short time limit.
+    # 2. Optimize until there is a plan.
     optimize(page, "02-solving")
     step(page, "03-optimized")
 
