@@ -120,6 +120,7 @@ def write_report(rows: list[dict[str, object]], out: Path, argv: list[str]) -> N
     lines += ["", "Gaps are against bounds that hold for every plan (CP-SAT's, or `construct/bounds.py` without it)."]
     out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     from plotly.subplots import make_subplots
+
     fig = make_subplots(rows=1, cols=3, subplot_titles=("seconds", "peak RSS (MB)", "gap of the value priority"))
     for limit in sorted({float(r["limit_s"]) for r in rows}):  # type: ignore[arg-type]
         sub = [r for r in rows if float(r["limit_s"]) == limit]  # type: ignore[arg-type]

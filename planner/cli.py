@@ -214,7 +214,8 @@ def check(
 
     Example: `planner check scenarios/minimal.yaml plan.json`  (exit 1 if any rule is broken)
 
-    A plan file without a schedule (status infeasible or unknown) fails when the scenario has mandatory work.
+    A plan file without a schedule (status infeasible or unknown) fails when the scenario has mandatory work;
+    so does one whose stated objective, bounds, gap or status the recomputation contradicts.
     """
     from pydantic import ValidationError
 
@@ -245,15 +246,42 @@ def check(
         stated = p.objective.get(term)
         table.add_row(term, f"{value:,.6g}", "" if stated is None else f"{stated:,.6g}")
     out.print(table)
-    if violations:
-        for v in violations:
-            out.print(f"[red]✗[/red] {v}", highlight=False)
-        out.print(f"[red]{len(violations)} violation{'s' if len(violations) != 1 else ''}[/red]")
+    problems = [str(v) for v in violations] + _untrue_figures(p, terms)
+    if problems:
+        for line in problems:
+            out.print(f"[red]✗[/red] {line}", markup=True, highlight=False)
+        out.print(f"[red]{len(problems)} violation{'s' if len(problems) != 1 else ''}[/red]")
         raise typer.Exit(ExitCode.VIOLATIONS)
     out.print(
         f"[green]✓[/green] {plan} satisfies every rule of {scenario} ({len(p.assignments)} work packages)",
         highlight=False,
     )
+
+
+def _untrue_figures(plan: Plan, terms: dict[str, float]) -> list[str]:
+    """The plan's headline figures that the recomputation contradicts: objective terms, bounds, gap and status."""
+    from planner.domain.plan import relative_gap
+
+    slack = 0.5 * len(plan.assignments) + 1e-6  # the model counts cost in whole units per work package
+    out = []
+    for term, stated in plan.objective.items():
+        if term not in terms:
+            out.append(f"objective: unknown term '{term}'")
+        elif abs(stated - terms[term]) > max(slack, 1e-6 * abs(terms[term])):
+            out.append(f"objective: {term} is {stated:,.6g} but the plan's assignments give {terms[term]:,.6g}")
+    for term, bound in plan.bounds.items():
+        value = plan.objective.get(term)
+        if value is None:
+            continue
+        if (term == "value" and bound < value - slack) or (term != "value" and bound > value + slack):
+            out.append(f"bounds: {term}'s bound {bound:,.6g} is beyond its value {value:,.6g}")
+    if plan.gap is not None and plan.bounds:
+        gaps = [relative_gap(plan.objective[t], b) for t, b in plan.bounds.items() if t in plan.objective]
+        if gaps and abs(max(gaps) - plan.gap) > 1e-4:
+            out.append(f"gap: {plan.gap:.4%} but the objective and bounds give {max(gaps):.4%}")
+    if plan.status is Status.optimal and plan.gap:
+        out.append(f"status: optimal with a gap of {plan.gap:.4%}")
+    return out
 
 
 @app.command()

@@ -304,3 +304,13 @@ def test_check_refuses_a_plan_without_a_schedule_when_work_is_mandatory(tmp_path
     result = planner("check", MINIMAL, empty)
     assert result.exit_code == ExitCode.VIOLATIONS
     assert "mandatory work package" in result.stdout
+
+
+def test_check_refuses_headline_figures_the_assignments_contradict(tmp_path: Path, minimal_plan: Path) -> None:
+    plan = read_plan(minimal_plan)
+    lie = tmp_path / "lie.json"
+    stated = {**plan.objective, "cost": 5.0}
+    write_plan(plan.model_copy(update={"objective": stated, "status": Status.optimal, "gap": 0.0}), lie)
+    result = planner("check", MINIMAL, lie)
+    assert result.exit_code == ExitCode.VIOLATIONS
+    assert "objective: cost is 5 but the plan's assignments give" in result.stdout

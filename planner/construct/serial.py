@@ -207,13 +207,10 @@ class Builder:
         two of them exclude each other (an overlap group that allows one)."""
         p = self.p
         chosen: set[str] = set()
-        todo = list(p.forced)
-        groups_of: dict[str, list[str]] = defaultdict(list)
+        must = p.forced
+        todo = sorted(must, key=p.order.__getitem__, reverse=True)  # scenario order: the same plan every run
         for g in p.scenario.overlap_groups:
-            for m in g.members:
-                groups_of[m].append(g.id)
-        for g in p.scenario.overlap_groups:
-            if g.required and not any(m in p.forced for m in g.members):
+            if g.required and not any(m in must for m in g.members):
                 todo.append(self._best_member(g.members))
         while todo:
             w = todo.pop()
@@ -223,7 +220,7 @@ class Builder:
             for dep in p.work_packages[w].dependencies:
                 if dep.id in p.groups:
                     members = p.groups[dep.id].members
-                    if not any(m in chosen for m in members):
+                    if not any(m in chosen or m in must for m in members):
                         todo.append(self._best_member(members))
                 else:
                     todo.append(dep.id)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from planner.check import check_plan, evaluate
 from planner.domain.plan import Plan, Status
 from planner.domain.scenario import DependencyType, Scenario
-from planner.domain.settings import SolverSettings
 from planner.problem.assemble import Decision, assignments
 from planner.problem.prepared import PreparedProblem, prepare
 from planner.problem.pricing import price
@@ -26,6 +25,8 @@ from planner.problem.pricing import price
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
+
+    from planner.domain.settings import SolverSettings
 
     SubSolve = Callable[[PreparedProblem, SolverSettings, list[Decision], dict[str, list[float]]], Plan]
 
@@ -48,31 +49,36 @@ def improve(
     Returns the decisions, the neighbourhoods tried and the ones kept.
     """
     current = {d.work_package: d for d in decisions}
-    score = _score(problem, current)
+    best = score(problem, current)
     order = _programs_by_need(problem, current)
     tried = kept = 0
     k = 0
+    gained_this_round = False
     while order and deadline - time.perf_counter() >= MIN_CALL_S and not (stop is not None and stop.is_set()):
+        if k and k % len(order) == 0:
+            if not gained_this_round:
+                break  # a whole round of programs without a gain: the neighbourhoods are exhausted
+            gained_this_round = False
         program = order[k % len(order)]
         k += 1
         hood = _neighbourhood(problem, current, program)
         if hood is None:
+            tried += 1  # a neighbourhood this search cannot take counts as tried, so a round of them ends
             continue
         sub, background, hint = hood
         seconds = min(MAX_CALL_S, deadline - time.perf_counter())
-        sub_settings = SolverSettings(time_limit_s=seconds, workers=settings.workers, seed=settings.seed + k)
+        sub_settings = settings.model_copy(update={"time_limit_s": seconds, "seed": settings.seed + k})
         tried += 1
         plan = sub_solve(prepare(sub), sub_settings, hint, background)
         if not plan.found:
             continue
         trial = {w: d for w, d in current.items() if problem.work_packages[w].program != program}
-        trial.update({d.work_package: d for d in _decisions(problem, plan)})
-        trial_score = _score(problem, trial)
-        if trial_score < score and not check_plan(problem, _plan(problem, trial)):
-            current, score = trial, trial_score
+        trial.update({d.work_package: d for d in plan_decisions(problem, plan)})
+        trial_score = score(problem, trial)
+        if trial_score < best and not check_plan(problem, _plan(problem, trial)):
+            current, best = trial, trial_score
             kept += 1
-        if k % len(order) == 0 and kept == 0 and tried >= len(order):
-            break  # a whole round without a gain: the neighbourhoods are exhausted
+            gained_this_round = True
     return sorted(current.values(), key=lambda d: problem.order[d.work_package]), tried, kept
 
 
@@ -81,7 +87,7 @@ def _plan(p: PreparedProblem, decisions: dict[str, Decision]) -> Plan:
     return Plan(scenario=p.scenario.name, scenario_digest="-", status=Status.feasible, assignments=rows)
 
 
-def _score(p: PreparedProblem, decisions: dict[str, Decision]) -> tuple[float, ...]:
+def score(p: PreparedProblem, decisions: dict[str, Decision]) -> tuple[float, ...]:
     """The objective's priorities as a tuple to minimise (maximised terms negated; weighted: one sum)."""
     values = evaluate(p, _plan(p, decisions))
     objective = p.scenario.objective
@@ -105,7 +111,7 @@ def _programs_by_need(p: PreparedProblem, decisions: dict[str, Decision]) -> lis
     return sorted((prog.id for prog in p.scenario.programs), key=lambda x: -need[x])
 
 
-def _decisions(p: PreparedProblem, plan: Plan) -> list[Decision]:
+def plan_decisions(p: PreparedProblem, plan: Plan) -> list[Decision]:
     out = []
     for a in plan.assignments:
         option = p.option(a.work_package, a.option)
@@ -147,7 +153,8 @@ def _neighbourhood(
             if d.id in free or (d.id in p.groups and all(m in free for m in p.groups[d.id].members))
         ]
         if earliest.get(wp.id):
-            item["earliest_start"] = cal.start_month(earliest[wp.id])
+            own = cal.period_of(wp.earliest_start) if wp.earliest_start else 0
+            item["earliest_start"] = cal.start_month(max(own, earliest[wp.id]))
         if wp.id in latest:
             limit = latest[wp.id]
             if limit < p.min_duration(wp.id):

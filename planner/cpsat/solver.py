@@ -16,7 +16,7 @@ from planner.construct.bounds import term_bounds
 from planner.construct.serial import construct
 from planner.cpsat.constraints import add_rules
 from planner.cpsat.heuristic import add_hint
-from planner.cpsat.lns import improve
+from planner.cpsat.lns import improve, plan_decisions, score
 from planner.cpsat.model import Builder, LinearExpr
 from planner.cpsat.objective import TermExpr, build_terms, weighted
 from planner.domain.plan import Plan, SolverInfo, Stage, Status, relative_gap
@@ -186,11 +186,19 @@ def solve(
             deadline = started + settings.time_limit_s - _finish_margin(problem)
             decisions, tried, kept = improve(problem, constructed, settings, deadline, _sub_solve, stop)
         note = (
-            "the program is too large for one model within the time limit: the constructive plan, checked, "
+            "one model of the whole program does not fit the time limit: the constructive plan, checked, "
             f"then {kept} of {tried} neighbourhoods (one program each) improved by CP-SAT"
         )
         return _constructive_plan(problem, decisions, settings, started, [], note, constructed_s)
     plan = _full_model(problem, settings, started, on_progress, stop, constructed)
+    if constructed is not None and plan.found and plan.solver is not None and plan.solver.engine == "cp-sat":
+        # A plan once found is never lost: where CP-SAT's best within the limit is worse under the priorities
+        # than the checked constructive plan (its first stage ran out before reaching the hint), the latter wins.
+        current = {d.work_package: d for d in constructed}
+        found = {d.work_package: d for d in plan_decisions(problem, plan)}
+        if score(problem, current) < score(problem, found):
+            note = "CP-SAT's best within the time limit was worse than the constructive plan: the latter, checked"
+            return _constructive_plan(problem, constructed, settings, started, plan.solver.stages, note, constructed_s)
     if constructed_s is not None and plan.solver is not None and not settings.reproducible:
         # the constructive plan, checked, was a valid plan before CP-SAT's first
         first = min(constructed_s, plan.solver.first_plan_s or constructed_s)
@@ -362,12 +370,28 @@ def _plan(
     chosen = {d.work_package for d in decisions}
     objective_values = {t.value: round(_natural(solver, te), 6) for t, te in terms.items()}
     first = run.names[0]
+    bounds, gaps = dict(run.bounds), list(run.gaps)
+    if run.lexicographic and len(run.stages) < len(run.names):
+        # Priorities whose stage did not run (or found nothing better in time) are not optimised: they are
+        # reported as such, against bounds that hold for every plan, and count in the gap.
+        solver_free = term_bounds(problem)
+        unrun = [name for name in run.names if name not in {s.term for s in run.stages}]
+        for name in unrun:
+            bounds[name] = solver_free[name]
+            gaps.append(relative_gap(objective_values[name], solver_free[name]))
+        extra = [
+            Stage(term=n, status=Status.unknown, value=objective_values[n], bound=round(solver_free[n], 6))
+            for n in unrun
+        ]
+        note = f"not optimised within the time limit: {', '.join(unrun)} (bounds without a solver)"
+        info = info.model_copy(update={"stages": [*info.stages, *extra], "note": note})
+        common["solver"] = info
     return Plan(
         status=status,
         objective=objective_values,
-        bounds={k: round(v, 6) for k, v in run.bounds.items()},
-        bound=round(run.bounds[first], 6) if run.lexicographic else run.weighted_bound,
-        gap=round(max(run.gaps), 6) if run.gaps else None,
+        bounds={k: round(v, 6) for k, v in bounds.items()},
+        bound=round(bounds[first], 6) if run.lexicographic else run.weighted_bound,
+        gap=round(max(gaps), 6) if gaps else None,
         assignments=assignments(problem, decisions),
         left_out=left_out(problem, chosen, proven=_value_proven(run.stages, run.names)),
         **common,
