@@ -334,16 +334,7 @@ def _plan(
     """The plan of the last stage that found one, else the checked constructive plan (`fallback`, built on
     demand), else a plan without assignments that says why there is none."""
     scenario = problem.scenario
-    info = SolverInfo(
-        ortools_version=version("ortools"),
-        time_limit_s=settings.time_limit_s,
-        workers=settings.workers,
-        seed=settings.seed,
-        reproducible=settings.reproducible,
-        wall_time_s=None if settings.reproducible else round(time.perf_counter() - started, 3),
-        stages=run.stages,
-        first_plan_s=None if settings.reproducible or run.first_plan_s is None else round(run.first_plan_s, 3),
-    )
+    info = _info(settings, started, run.stages, run.first_plan_s)
     common = dict(
         scenario=scenario.name,
         scenario_digest=scenario_digest(scenario),
@@ -451,18 +442,7 @@ def _constructive_plan(
         )
         for t in priorities
     ]
-    info = SolverInfo(
-        engine="constructive",
-        ortools_version=version("ortools"),
-        time_limit_s=settings.time_limit_s,
-        workers=settings.workers,
-        seed=settings.seed,
-        reproducible=settings.reproducible,
-        wall_time_s=None if settings.reproducible else round(time.perf_counter() - started, 3),
-        stages=[*stages, *by_term],
-        first_plan_s=None if settings.reproducible or first_plan_s is None else round(first_plan_s, 3),
-        note=note,
-    )
+    info = _info(settings, started, [*stages, *by_term], first_plan_s, engine="constructive", note=note)
     lexicographic = objective.mode == "lexicographic"
     value_proven = (
         lexicographic
@@ -483,6 +463,30 @@ def _constructive_plan(
                 problem, {d.work_package for d in decisions}, proven=value_proven or "value" not in priorities
             ),
         }
+    )
+
+
+def _info(
+    settings: SolverSettings,
+    started: float,
+    stages: list[Stage],
+    first_plan_s: float | None,
+    engine: str = "cp-sat",
+    note: str | None = None,
+) -> SolverInfo:
+    """How the plan was made; times are left out in reproducible mode, so equal runs give equal files."""
+    clock = not settings.reproducible
+    return SolverInfo(
+        engine=engine,
+        ortools_version=version("ortools"),
+        time_limit_s=settings.time_limit_s,
+        workers=settings.workers,
+        seed=settings.seed,
+        reproducible=settings.reproducible,
+        wall_time_s=round(time.perf_counter() - started, 3) if clock else None,
+        stages=stages,
+        first_plan_s=round(first_plan_s, 3) if clock and first_plan_s is not None else None,
+        note=note,
     )
 
 
