@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from planner.domain.scenario import DependencyType, WorkPackage
 from planner.problem.assemble import Decision
-from planner.problem.pricing import Priced, price
+from planner.problem.pricing import Priced, payers_of, price
 
 if TYPE_CHECKING:
     from planner.problem.options import Option
@@ -49,9 +49,7 @@ class Candidate:
     @property
     def payers(self) -> list[str] | None:
         """The funders that pay it (None: the option's fixed draws)."""
-        if self.option.funding is not None:
-            return None
-        return [self.funder] if self.funder else []
+        return payers_of(self.option, self.funder)
 
     @property
     def priced(self) -> Priced:

@@ -16,16 +16,16 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from planner.check import check_plan, evaluate
-from planner.domain.plan import Plan, Status
 from planner.domain.scenario import DependencyType, Scenario
-from planner.problem.assemble import Decision, assignments
+from planner.problem.assemble import Decision, draft_plan
 from planner.problem.prepared import PreparedProblem, prepare
-from planner.problem.pricing import price
+from planner.problem.pricing import payers_of, price
 
 if TYPE_CHECKING:
     import threading
     from collections.abc import Callable
 
+    from planner.domain.plan import Plan
     from planner.domain.settings import SolverSettings
 
     SubSolve = Callable[[PreparedProblem, SolverSettings, list[Decision], dict[str, list[float]]], Plan]
@@ -50,6 +50,7 @@ def improve(
     """
     current = {d.work_package: d for d in decisions}
     best = score(problem, current)
+    frame = _frame(problem)  # the scenario without its work, dumped once for every neighbourhood
     order = _programs_by_need(problem, current)
     tried = kept = 0
     k = 0
@@ -61,7 +62,7 @@ def improve(
             gained_this_round = False
         program = order[k % len(order)]
         k += 1
-        hood = _neighbourhood(problem, current, program)
+        hood = _neighbourhood(problem, current, program, frame)
         if hood is None:
             tried += 1  # a neighbourhood this search cannot take counts as tried, so a round of them ends
             continue
@@ -74,22 +75,23 @@ def improve(
             continue
         trial = {w: d for w, d in current.items() if problem.work_packages[w].program != program}
         trial.update({d.work_package: d for d in plan_decisions(problem, plan)})
-        trial_score = score(problem, trial)
-        if trial_score < best and not check_plan(problem, _plan(problem, trial)):
+        trial_plan = draft_plan(problem, list(trial.values()))  # built once: scored, then checked
+        trial_score = plan_score(problem, trial_plan)
+        if trial_score < best and not check_plan(problem, trial_plan):
             current, best = trial, trial_score
             kept += 1
             gained_this_round = True
     return sorted(current.values(), key=lambda d: problem.order[d.work_package]), tried, kept
 
 
-def _plan(p: PreparedProblem, decisions: dict[str, Decision]) -> Plan:
-    rows = assignments(p, list(decisions.values()))
-    return Plan(scenario=p.scenario.name, scenario_digest="-", status=Status.feasible, assignments=rows)
-
-
 def score(p: PreparedProblem, decisions: dict[str, Decision]) -> tuple[float, ...]:
-    """The objective's priorities as a tuple to minimise (maximised terms negated; weighted: one sum)."""
-    values = evaluate(p, _plan(p, decisions))
+    """The objective's priorities for decisions, as a tuple to minimise (see `plan_score`)."""
+    return plan_score(p, draft_plan(p, list(decisions.values())))
+
+
+def plan_score(p: PreparedProblem, plan: Plan) -> tuple[float, ...]:
+    """A plan's priorities as a tuple to minimise (maximised terms negated; weighted: one sum), recomputed."""
+    values = evaluate(p, plan)
     objective = p.scenario.objective
     sign = {t.value: -1.0 if t.value in ("value",) else 1.0 for t in objective.priorities}
     if objective.mode == "weighted":
@@ -126,14 +128,14 @@ def plan_decisions(p: PreparedProblem, plan: Plan) -> list[Decision]:
 
 
 def _neighbourhood(
-    p: PreparedProblem, current: dict[str, Decision], program: str
+    p: PreparedProblem, current: dict[str, Decision], program: str, frame: dict[str, Any] | None = None
 ) -> tuple[Scenario, dict[str, list[float]], list[Decision]] | None:
     """The scenario of one program's work with the rest fixed, the fixed work's load, and the current decisions."""
     free = {w for w, wp in p.work_packages.items() if wp.program == program}
     fixed = {w: d for w, d in current.items() if w not in free}
     if not free:
         return None
-    data = _frame(p)
+    data = _copy(frame if frame is not None else _frame(p), p)
     cal = p.calendar
     earliest, latest, needed = _bounds_from_fixed(p, fixed, free)
     if earliest is None:
@@ -195,18 +197,14 @@ ROUNDING_SLACK_MONEY = 0.12
 six times that to its total."""
 
 
-_FRAMES: dict[int, tuple[PreparedProblem, dict[str, Any]]] = {}
-
-
 def _frame(p: PreparedProblem) -> dict[str, Any]:
-    """The scenario without its work (dumped once per problem); each neighbourhood adds its own work to a copy."""
-    cached = _FRAMES.get(id(p))
-    if cached is None or cached[0] is not p:
-        skip = {"work_packages", "overlap_groups", "prior_results", "pins", "forbids"}
-        frame = p.scenario.model_dump(mode="json", exclude_defaults=True, exclude=skip)
-        _FRAMES.clear()
-        _FRAMES[id(p)] = cached = (p, frame)
-    frame = cached[1]
+    """The scenario without its work; each neighbourhood adds its own work to a copy (`_copy`)."""
+    skip = {"work_packages", "overlap_groups", "prior_results", "pins", "forbids"}
+    return p.scenario.model_dump(mode="json", exclude_defaults=True, exclude=skip)
+
+
+def _copy(frame: dict[str, Any], p: PreparedProblem) -> dict[str, Any]:
+    """A neighbourhood's own copy of the frame: the parts it changes copied, the decisions of people added."""
     return {
         **frame,
         "funders": [dict(f) for f in frame.get("funders", [])],
@@ -304,8 +302,9 @@ def _money_left(p: PreparedProblem, fixed: dict[str, Decision], data: dict[str, 
         option = p.option(w, d.option)
         if option is None:
             continue
-        payers = None if option.funding is not None else [d.funder] if d.funder else []
-        for f, years in price(p, option, d.start, d.start + d.duration, payers).funding_years.items():
+        for f, years in price(
+            p, option, d.start, d.start + d.duration, payers_of(option, d.funder)
+        ).funding_years.items():
             for y, x in years.items():
                 paid[f][y] += x
     slack = ROUNDING_SLACK_MONEY * len(data.get("work_packages", []))

@@ -16,13 +16,13 @@ from planner.construct.bounds import term_bounds
 from planner.construct.serial import construct
 from planner.cpsat.constraints import add_rules
 from planner.cpsat.heuristic import add_hint
-from planner.cpsat.lns import improve, plan_decisions, score
+from planner.cpsat.lns import improve, plan_score
 from planner.cpsat.model import Builder, LinearExpr
 from planner.cpsat.objective import TermExpr, build_terms, weighted
 from planner.domain.plan import Plan, SolverInfo, Stage, Status, relative_gap
 from planner.domain.scenario import Objective, Scenario, Term, scenario_digest
 from planner.domain.settings import SolverSettings
-from planner.problem.assemble import Decision, assignments, left_out
+from planner.problem.assemble import Decision, assignments, draft_plan, left_out
 from planner.problem.prepared import PreparedProblem, prepare
 
 
@@ -191,14 +191,17 @@ def solve(
         )
         return _constructive_plan(problem, decisions, settings, started, [], note, constructed_s)
     plan = _full_model(problem, settings, started, on_progress, stop, constructed)
-    if constructed is not None and plan.found and plan.solver is not None and plan.solver.engine == "cp-sat":
-        # A plan once found is never lost: where CP-SAT's best within the limit is worse under the priorities
-        # than the checked constructive plan (its first stage ran out before reaching the hint), the latter wins.
-        current = {d.work_package: d for d in constructed}
-        found = {d.work_package: d for d in plan_decisions(problem, plan)}
-        if score(problem, current) < score(problem, found):
-            note = "CP-SAT's best within the time limit was worse than the constructive plan: the latter, checked"
-            return _constructive_plan(problem, constructed, settings, started, plan.solver.stages, note, constructed_s)
+    # A plan once found is never lost: where CP-SAT's best within the limit is worse under the priorities than
+    # the checked constructive plan (its first stage ran out before reaching the hint), the latter wins.
+    cp_sat = plan.found and plan.solver is not None and plan.solver.engine == "cp-sat"
+    if (
+        constructed is not None
+        and cp_sat
+        and plan_score(problem, draft_plan(problem, constructed)) < plan_score(problem, plan)
+    ):
+        note = "CP-SAT's best within the time limit was worse than the constructive plan: the latter, checked"
+        stages = plan.solver.stages if plan.solver is not None else []
+        return _constructive_plan(problem, constructed, settings, started, stages, note, constructed_s)
     if constructed_s is not None and plan.solver is not None and not settings.reproducible:
         # the constructive plan, checked, was a valid plan before CP-SAT's first
         first = min(constructed_s, plan.solver.first_plan_s or constructed_s)
@@ -495,9 +498,7 @@ def _constructed(problem: PreparedProblem) -> list[Decision] | None:
     decisions = construct(problem)
     if decisions is None:
         return None
-    rows = assignments(problem, decisions)
-    trial = Plan(scenario=problem.scenario.name, scenario_digest="-", status=Status.feasible, assignments=rows)
-    return decisions if not check_plan(problem, trial) else None
+    return decisions if not check_plan(problem, draft_plan(problem, decisions)) else None
 
 
 def _hint_decisions(b: Builder, decisions: list[Decision]) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from planner.construct.serial import construct
 from planner.domain.scenario import Scenario
 from planner.problem.prepared import PreparedProblem, prepare
-from planner.problem.pricing import price
+from planner.problem.pricing import payers_of, price
 
 if TYPE_CHECKING:
     from planner.problem.assemble import Decision
@@ -306,8 +306,7 @@ def _spend(p: PreparedProblem, reference: list[Decision]) -> _Spend:
     for d in reference:
         option = p.option(d.work_package, d.option)
         assert option is not None  # the reference was built from these options
-        payers = None if option.funding is not None else [d.funder] if d.funder else []
-        priced = price(p, option, d.start, d.start + d.duration, payers)
+        priced = price(p, option, d.start, d.start + d.duration, payers_of(option, d.funder))
         country = p.country_of(option.institution) or ""
         program = p.work_packages[d.work_package].program
         for f, years in priced.funding_years.items():

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from planner.domain.plan import Assignment, DeliverableDate, LeftOut
+from planner.domain.plan import Assignment, DeliverableDate, LeftOut, Plan, Status
 from planner.problem.prepared import PreparedProblem, prepare
-from planner.problem.pricing import price
+from planner.problem.pricing import payers_of, price
 
 if TYPE_CHECKING:
     from planner.domain.scenario import Scenario
@@ -38,7 +38,7 @@ def assignments(problem: Scenario | PreparedProblem, decisions: list[Decision]) 
         if opt is None:
             raise ValueError(f"the solver chose option {d.option!r}, which {d.work_package} does not have")
         end = d.start + d.duration
-        priced = price(p, opt, d.start, end, None if opt.funding is not None else [d.funder] if d.funder else [])
+        priced = price(p, opt, d.start, end, payers_of(opt, d.funder))
         deliverables = []
         for dl in p.work_packages[d.work_package].deliverables:
             at = d.start + dl.offset if dl.offset is not None else end
@@ -62,6 +62,13 @@ def assignments(problem: Scenario | PreparedProblem, decisions: list[Decision]) 
             )
         )
     return rows
+
+
+def draft_plan(problem: Scenario | PreparedProblem, decisions: list[Decision]) -> Plan:
+    """Decisions as a plan to check or evaluate: its rows, status feasible, no solver information."""
+    p = prepare(problem)
+    rows = assignments(p, decisions)
+    return Plan(scenario=p.scenario.name, scenario_digest="-", status=Status.feasible, assignments=rows)
 
 
 def left_out(problem: Scenario | PreparedProblem, chosen: set[str], proven: bool = True) -> list[LeftOut]:

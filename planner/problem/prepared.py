@@ -116,8 +116,7 @@ class PreparedProblem:
 
     def payee_countries(self, funder: str) -> list[str]:
         """Countries a funder pays: `pays`, else its own country."""
-        f = self.funders[funder]
-        return list(f.pays) if f.pays is not None else ([f.country] if f.country else [])
+        return _countries(self.funders[funder])
 
     def capacity(self, institution: str) -> list[float]:
         """Person-months an institution can give in each period of the horizon."""
@@ -164,10 +163,14 @@ def _by_id(items: list[_T]) -> Mapping[str, _T]:
     return MappingProxyType({x.id: x for x in items})
 
 
+def _countries(f: Funder) -> list[str]:
+    """Countries a funder pays: `pays`, else its own country."""
+    return list(f.pays) if f.pays is not None else ([f.country] if f.country else [])
+
+
 def _pays(f: Funder, inst: Institution) -> bool:
     """Whether a funder may pay an institution: of a country it pays, and listed if it lists institutions."""
-    countries = f.pays if f.pays is not None else ([f.country] if f.country else [])
-    return inst.country in countries and (f.institutions is None or inst.id in f.institutions)
+    return inst.country in _countries(f) and (f.institutions is None or inst.id in f.institutions)
 
 
 def _windows(p: PreparedProblem) -> dict[str, Window]:

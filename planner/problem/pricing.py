@@ -82,6 +82,13 @@ class Priced:
         return sum(self.funding_years.get(funder, {}).values())
 
 
+def payers_of(option: Option, funder: str | None) -> list[str] | None:
+    """Who pays a run of `option` decided with `funder`: None for the option's fixed draws, else that funder (or nobody)."""
+    if option.funding is not None:
+        return None
+    return [funder] if funder else []
+
+
 def price(p: PreparedProblem, option: Option, start: int, end: int, payers: Collection[str] | None) -> Priced:
     """Price an option run over [start, end); `payers` are the funders that pay it (None: every draw of the option).
 
