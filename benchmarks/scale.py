@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/scale.py [--sizes 100,500,2000,5000] [--limits 10,30,60] [--seed 1]
         [--workers 2] [--out benchmarks/results/scale.csv]
 
-Per size: `planner generate` writes the program (institutions: one per 20 work packages, at least 12)
+Per size: `planner generate` writes the program (institutions as in issue 15's targets: 12 at 100, 40 at 500,
+100 at 2,000, 250 at 5,000; one per 20 work packages elsewhere)
 and its reference plan; `planner validate` and `planner check` of the reference are timed as whole
 commands; then per limit `planner solve --time-limit L` runs as its own process (the limit counts
 from the command's start, reading included), its wall time and peak memory are measured, the plan's
@@ -55,8 +56,12 @@ def gap(value: float, bound: float | None) -> float | None:
     return 0.0 if denom < 1e-9 else min(1.0, abs(value - bound) / denom)
 
 
+INSTITUTIONS = {100: 12, 500: 40, 2000: 100, 5000: 250}
+"""Institutions per size, as the targets of issue 15 state them."""
+
+
 def run_size(n: int, limits: list[float], seed: int, workers: int, tmp: Path) -> list[dict[str, object]]:
-    inst = max(12, n // 20)
+    inst = INSTITUTIONS.get(n, max(12, n // 20))
     scenario, reference = tmp / f"scale-{n}.yaml", tmp / f"scale-{n}-reference.json"
     gen = [PLANNER, "generate", "--wps", str(n), "--institutions", str(inst), "--seed", str(seed)]
     generate_s, code, _, _ = timed([*gen, "-o", str(scenario), "--reference", str(reference)])

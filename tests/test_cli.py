@@ -177,7 +177,7 @@ def _busy_chains(tmp_path: Path) -> Path:
 
 
 def test_solve_without_a_plan_in_time_exits_4(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("planner.cpsat.solver.construct", lambda problem: None)  # the greedy finds none either
+    monkeypatch.setattr("planner.cpsat.solver.construct", lambda problem, **_: None)  # the greedy finds none either
     out = tmp_path / "plan.json"
     result = planner("solve", _busy_chains(tmp_path), "-o", out, "--time-limit", "0.01")
     assert result.exit_code == ExitCode.NO_PLAN_IN_TIME, result.output

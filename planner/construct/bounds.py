@@ -17,12 +17,17 @@ if TYPE_CHECKING:
     from planner.problem.prepared import PreparedProblem
 
 
-def term_bounds(p: PreparedProblem) -> dict[str, float]:
-    """The best value each objective term can take in any plan (an upper bound where maximised)."""
+def term_bounds(p: PreparedProblem, value: float | None = None) -> dict[str, float]:
+    """The best value each objective term can take in any plan (an upper bound where maximised).
+
+    With `value` (what a plan reached on a value priority ranked before cost), the cost bound holds for every
+    plan worth at least that much, as a lexicographic stage's bound does: it then includes the cheapest way to
+    reach that value with optional work (`_cost_of_value`).
+    """
     out = {
         Term.value: _value(p),
         Term.lateness: _lateness(p),
-        Term.cost: _cost(p),
+        Term.cost: _cost(p) + (_cost_of_value(p, value) if value else 0.0),
         Term.makespan: float(max((_earliest_end(p, w) for w in p.forced), default=0)),
         Term.balance: _balance(p),
         Term.fit: _fit(p),
@@ -72,6 +77,29 @@ def _cost(p: PreparedProblem) -> float:
     """The cheapest option of every work package every plan holds, at planning rates."""
     money = p.money
     return sum(min((money.to_reporting(o.cost, o.currency) for o in p.options(w)), default=0.0) for w in p.forced)
+
+
+def _cost_of_value(p: PreparedProblem, value: float) -> float:
+    """The least cost of optional work worth `value` beyond what the work every plan holds is worth.
+
+    The relaxation of a knapsack (a fraction of a work package may be bought, overlap groups and chains are
+    ignored), solved exactly by taking the cheapest value first: never more than any plan of that value pays.
+    """
+    money = p.money
+    needed = value - sum(_optional_value(p, w) for w in p.forced)
+    items = []
+    for w in p.work_packages:
+        worth = _optional_value(p, w)
+        if w not in p.forced and worth > 0:
+            items.append((min(money.to_reporting(o.cost, o.currency) for o in p.options(w)), worth))
+    cost = 0.0
+    for price, worth in sorted(items, key=lambda item: item[0] / item[1]):
+        if needed <= 1e-9:
+            break
+        take = min(1.0, needed / worth)
+        cost += take * price
+        needed -= take * worth
+    return cost
 
 
 def _balance(p: PreparedProblem) -> float:

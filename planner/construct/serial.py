@@ -16,11 +16,13 @@ large program, the start of the improvement, and a hint for CP-SAT.
 from __future__ import annotations
 
 import heapq
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from planner.domain.scenario import DependencyType, WorkPackage
+from planner.problem import scaling
 from planner.problem.assemble import Decision
 from planner.problem.pricing import Priced, payers_of, price
 
@@ -72,14 +74,20 @@ class Candidate:
 
 class Ledger:
     """What the plan built so far uses: person-months and facility units per period, money per funder and year,
-    and the cost shares that ratio rules look at."""
+    and the cost shares that ratio rules look at.
+
+    Person-months and facility units are counted as the CP-SAT model counts them (`scaling`: each run's use
+    rounded up to hundredths, capacities down), so a constructive plan is a valid hint for the model, whole or
+    in a neighbourhood, and also passes the checker's exact arithmetic."""
 
     def __init__(self, p: PreparedProblem) -> None:
         self.p = p
         horizon = p.calendar.horizon
-        self.load = {i: [0.0] * horizon for i in p.institutions}
-        self.capacity = {i: p.capacity(i) for i in p.institutions}
-        self.facility_use = {f: [0.0] * horizon for f in p.facilities}
+        unit = scaling.RESOURCE
+        self.load = {i: [0] * horizon for i in p.institutions}
+        self.capacity = {i: [scaling.available(c, unit) for c in p.capacity(i)] for i in p.institutions}
+        self.facility_use = {f: [0] * horizon for f in p.facilities}
+        self.facility_capacity = {f: scaling.available(x.capacity, unit) for f, x in p.facilities.items()}
         self.paid_year: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         self.paid_total: dict[str, float] = defaultdict(float)
         self.program_cost: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -93,19 +101,20 @@ class Ledger:
         """None if the run fits capacity and facilities; else the first period after the one that overflows."""
         if duration <= 0:
             return None
-        load = option.load_pm(duration)
+        load = scaling.use(option.load_pm(duration), scaling.RESOURCE)
         inst = option.institution
         if inst is not None and load > 0:
             used, cap = self.load[inst], self.capacity[inst]
             for t in range(start + duration - 1, start - 1, -1):
-                if used[t] + load > cap[t] * (1 + EPS) + EPS:
+                if used[t] + load > cap[t]:
                     return t + 1
         for fac, units in option.facilities.items():
-            if units <= 0:
+            need = scaling.use(units, scaling.RESOURCE)
+            if need <= 0:
                 continue
-            used_f, cap_f = self.facility_use[fac], self.p.facilities[fac].capacity
+            used_f, cap_f = self.facility_use[fac], self.facility_capacity[fac]
             for t in range(start + duration - 1, start - 1, -1):
-                if used_f[t] + units > cap_f * (1 + EPS) + EPS:
+                if used_f[t] + need > cap_f:
                     return t + 1
         return None
 
@@ -161,12 +170,13 @@ class Ledger:
 
     def commit(self, wp: WorkPackage, c: Candidate) -> None:
         """Book a placed run."""
-        inst, load = c.option.institution, c.option.load_pm(c.duration)
+        inst, load = c.option.institution, scaling.use(c.option.load_pm(c.duration), scaling.RESOURCE)
+        facilities = {fac: scaling.use(units, scaling.RESOURCE) for fac, units in c.option.facilities.items()}
         for t in range(c.start, c.end):
             if inst is not None:
                 self.load[inst][t] += load
-            for fac, units in c.option.facilities.items():
-                self.facility_use[fac][t] += units
+            for fac, need in facilities.items():
+                self.facility_use[fac][t] += need
         country = self.p.country_of(inst) or ""
         for f, years in c.priced.funding_years.items():
             for y, x in years.items():
@@ -250,11 +260,13 @@ class Builder:
             for q in ps:
                 succs[q].append(w)
         horizon = p.calendar.horizon
+        due = self._due_starts(wps, succs)
         urgency = {
             w: (
                 -self.boost.get(w, 0),
                 p.windows[w].chain_end >= horizon,  # work that leads to a hard date goes before work that does not
                 p.windows[w].chain_end - p.min_duration(w),
+                due[w],  # then the work whose chain to a due date must start first (least lateness)
                 p.order[w],
             )
             for w in wps
@@ -272,6 +284,28 @@ class Builder:
                 if not waiting[s]:
                     heapq.heappush(ready, (urgency[s], s))
         return out
+
+    def _due_starts(self, wps: list[str], succs: dict[str, list[str]]) -> dict[str, int]:
+        """The latest start of each work package that lets it and its chain of successors meet their due dates
+        (work package and program), with the shortest runs: the soft counterpart of the window's chain end."""
+        p, cal = self.p, self.p.calendar
+        horizon = cal.horizon
+        program_due = {prog.id: cal.period_of(prog.due) + 1 for prog in p.scenario.programs if prog.due}
+        lag = {(q, w): d.lag for w in wps for d in p.work_packages[w].dependencies for q in p.members(d.id)}
+        start: dict[str, int] = {}
+
+        def latest_start(w: str) -> int:
+            wp = p.work_packages[w]
+            end = min(horizon, program_due.get(wp.program, horizon))
+            if wp.due:
+                end = min(end, cal.period_of(wp.due) + 1)
+            for s in succs[w]:
+                end = min(end, start[s] - lag.get((w, s), 0))
+            return end - p.min_duration(w)
+
+        for w in reversed(_topological(wps, succs)):
+            start[w] = latest_start(w)
+        return start
 
     def place(self, w: str) -> Candidate | None:
         """The best candidate for a work package given what is placed: earliest end, then ratio rules, then cost."""
@@ -388,15 +422,25 @@ PASSES = 12
 """Passes of the serial schedule: after a pass fails, the work package that could not be placed and its
 predecessors go first among those free to go in the next (priority bumping)."""
 
+MAX_PASSES = 200
+"""Passes tried at most while time allows (`until`): on programs of thousands of work packages with tight hard
+deadlines each bump can uncover the next conflict, and a plan came after 16 passes where 12 were not enough
+(5,000 work packages, benchmarks/results/scale.md)."""
 
-def construct(p: PreparedProblem, optional: bool = True, passes: int = PASSES) -> list[Decision] | None:
+
+def construct(
+    p: PreparedProblem, optional: bool = True, passes: int = PASSES, until: float | None = None
+) -> list[Decision] | None:
     """A plan by serial schedule generation, or None if the greedy could not place the work every plan holds.
 
-    The result keeps every rule the greedy tracks; ratio rules (shares) are steered, not promised:
-    check it (`planner.check.check_plan`) before calling it a plan.
+    At least `passes` passes are tried, then more (up to MAX_PASSES) until `until` (a `time.perf_counter()`
+    reading) if one is given. The result keeps every rule the greedy tracks; ratio rules (shares) are steered,
+    not promised: check it (`planner.check.check_plan`) before calling it a plan.
     """
     boost: dict[str, int] = {}
-    for _ in range(passes):
+    for k in range(MAX_PASSES):
+        if k >= passes and (until is None or time.perf_counter() >= until):
+            break
         b = Builder(p, boost)
         required = b.required()
         if required is None:
@@ -419,6 +463,24 @@ def _place_all(b: Builder, wps: list[str]) -> str | None:
             return w
         b.commit(w, c)
     return None
+
+
+def _topological(wps: list[str], succs: dict[str, list[str]]) -> list[str]:
+    """Work packages with every one before its successors (Kahn's order; the scenario's order among equals)."""
+    waiting = {w: 0 for w in wps}
+    for w in wps:
+        for s in succs[w]:
+            waiting[s] += 1
+    ready = [w for w in reversed(wps) if not waiting[w]]
+    out = []
+    while ready:
+        w = ready.pop()
+        out.append(w)
+        for s in succs[w]:
+            waiting[s] -= 1
+            if not waiting[s]:
+                ready.append(s)
+    return out
 
 
 def _with_predecessors(p: PreparedProblem, w: str) -> set[str]:

@@ -10,10 +10,10 @@ from collections.abc import Callable, Sequence
 
 from ortools.sat.python import cp_model
 
-from planner.cpsat import scaling
 from planner.cpsat.model import Builder, LinearExpr, Mode
 from planner.domain.rules import Rule
 from planner.domain.scenario import DependencyType
+from planner.problem import scaling
 from planner.problem.money import amount_text
 
 

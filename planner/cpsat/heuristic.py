@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from planner.cpsat import scaling
 from planner.cpsat.model import Builder, Mode, WpVars
 from planner.domain.scenario import DependencyType
+from planner.problem import scaling
 
 Placed = dict[str, tuple[Mode, int]]
 

@@ -11,12 +11,14 @@ priorities. So the plan never gets worse and is always checked.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from planner.check import check_plan, evaluate
 from planner.domain.scenario import DependencyType, Scenario
+from planner.problem import scaling
 from planner.problem.assemble import Decision, draft_plan
 from planner.problem.prepared import PreparedProblem, prepare
 from planner.problem.pricing import payers_of, price
@@ -28,7 +30,9 @@ if TYPE_CHECKING:
     from planner.domain.plan import Plan
     from planner.domain.settings import SolverSettings
 
-    SubSolve = Callable[[PreparedProblem, SolverSettings, list[Decision], dict[str, list[float]]], Plan]
+    SubSolve = Callable[[PreparedProblem, SolverSettings, list[Decision], dict[str, list[int]]], Plan]
+
+_log = logging.getLogger(__name__)
 
 MIN_CALL_S = 2.0
 """A neighbourhood is tried only with at least this many seconds left."""
@@ -72,12 +76,19 @@ def improve(
         tried += 1
         plan = sub_solve(prepare(sub), sub_settings, hint, background)
         if not plan.found:
+            _log.debug("neighbourhood %s (%d work packages): no plan in %.1f s", program, len(hint), seconds)
             continue
         trial = {w: d for w, d in current.items() if problem.work_packages[w].program != program}
         trial.update({d.work_package: d for d in plan_decisions(problem, plan)})
         trial_plan = draft_plan(problem, list(trial.values()))  # built once: scored, then checked
         trial_score = plan_score(problem, trial_plan)
-        if trial_score < best and not check_plan(problem, trial_plan):
+        broken = check_plan(problem, trial_plan) if trial_score < best else []
+        _log.debug(
+            "neighbourhood %s (%d work packages): %s → %s%s",
+            *(program, len(hint), best, trial_score),
+            f", refused: {broken[0].message}" if broken else "",
+        )
+        if trial_score < best and not broken:
             current, best = trial, trial_score
             kept += 1
             gained_this_round = True
@@ -129,7 +140,7 @@ def plan_decisions(p: PreparedProblem, plan: Plan) -> list[Decision]:
 
 def _neighbourhood(
     p: PreparedProblem, current: dict[str, Decision], program: str, frame: dict[str, Any] | None = None
-) -> tuple[Scenario, dict[str, list[float]], list[Decision]] | None:
+) -> tuple[Scenario, dict[str, list[int]], list[Decision]] | None:
     """The scenario of one program's work with the rest fixed, the fixed work's load, and the current decisions."""
     free = {w for w, wp in p.work_packages.items() if wp.program == program}
     fixed = {w: d for w, d in current.items() if w not in free}
@@ -185,16 +196,12 @@ def _neighbourhood(
     return sub, background, hint
 
 
-ROUNDING_SLACK_PM = 0.05
-"""Person-months per period added to each capacity of a neighbourhood's model, and (below) money to each cap.
-
-The model rounds what work uses up and what is available down (`scaling`), so the current plan, which
-the checker passes with exact arithmetic, can be infeasible in the model by a rounding (seen on most
-neighbourhoods of 500 and 5,000 work packages: no plan in 5 s). The slack lets the model take it as its
-hint; a result that truly overbooks is refused by the checker, never kept."""
 ROUNDING_SLACK_MONEY = 0.12
 """Money per work package of the neighbourhood added to each funder's cap of a year (a cent a month), and
-six times that to its total."""
+six times that to its total. The model rounds each run's money up (`scaling`), so a current plan that the
+checker passes with exact arithmetic can be over a cap in the model by cents; the slack lets the model take
+it as its hint, and a result that truly overspends is refused by the checker, never kept. (Person-months
+need no slack: the constructive plan and the background count them as the model does.)"""
 
 
 def _frame(p: PreparedProblem) -> dict[str, Any]:
@@ -273,25 +280,24 @@ def _bounds_from_fixed(
     return earliest, latest, needed
 
 
-def _background(p: PreparedProblem, fixed: dict[str, Decision]) -> dict[str, list[float]]:
-    """Person-months and facility units the fixed work uses in each period, less the rounding slack."""
+def _background(p: PreparedProblem, fixed: dict[str, Decision]) -> dict[str, list[int]]:
+    """Person-months and facility units the fixed work uses in each period, in the model's units (`scaling`:
+    each run rounded up), so that a plan the model accepted before is accepted again as a neighbourhood's hint."""
     horizon = p.calendar.horizon
-    load: dict[str, list[float]] = {i: [-ROUNDING_SLACK_PM] * horizon for i in p.institutions}
-    load.update({"facility:" + f: [-ROUNDING_SLACK_PM] * horizon for f in p.facilities})
+    load: dict[str, list[int]] = {i: [0] * horizon for i in p.institutions}
+    load.update({"facility:" + f: [0] * horizon for f in p.facilities})
     for w, d in fixed.items():
         option = p.option(w, d.option)
         if option is None:
             continue
         periods = range(max(0, d.start), min(horizon, d.start + d.duration))
+        uses = {"facility:" + fac: scaling.use(units, scaling.RESOURCE) for fac, units in option.facilities.items()}
         if option.institution is not None:
-            row = load.setdefault(option.institution, [0.0] * horizon)
-            per = option.load_pm(d.duration)
+            uses[option.institution] = scaling.use(option.load_pm(d.duration), scaling.RESOURCE)
+        for key, per in uses.items():
+            row = load.setdefault(key, [0] * horizon)
             for t in periods:
                 row[t] += per
-        for fac, units in option.facilities.items():
-            row = load.setdefault("facility:" + fac, [0.0] * horizon)
-            for t in periods:
-                row[t] += units
     return load
 
 

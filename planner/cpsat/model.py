@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ortools.sat.python import cp_model
 
-from planner.cpsat import scaling
 from planner.domain.scenario import Scenario, Term, WorkPackage
+from planner.problem import scaling
 from planner.problem.prepared import PreparedProblem, prepare
 
 if TYPE_CHECKING:
@@ -74,7 +74,7 @@ class Builder:
         self,
         problem: Scenario | PreparedProblem,
         explain: bool = False,
-        background: dict[str, list[float]] | None = None,
+        background: dict[str, list[int]] | None = None,
     ) -> None:
         self.p = prepare(problem)
         self.background = background or {}
@@ -173,10 +173,11 @@ class Builder:
             raw["facility:" + fac.id] = [fac.capacity] * self.cal.horizon
         out = {}
         for key, caps in raw.items():
+            scaled = [scaling.available(c, scaling.RESOURCE) for c in caps]
             used = self.background.get(key)
             if used is not None:
-                caps = [max(0.0, c - u) for c, u in zip(caps, used, strict=True)]
-            out[key] = [scaling.available(c, scaling.RESOURCE) for c in caps]
+                scaled = [max(0, c - u) for c, u in zip(scaled, used, strict=True)]
+            out[key] = scaled
         return out
 
     @cached_property

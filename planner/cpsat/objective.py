@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
-from planner.cpsat import scaling
 from planner.domain.scenario import Term
+from planner.problem import scaling
 
 if TYPE_CHECKING:
     from collections.abc import Callable

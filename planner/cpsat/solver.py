@@ -178,7 +178,8 @@ def solve(
     # The constructive plan hints the model and stands in when CP-SAT has none; projects whose makespan is
     # optimised (benchmark imports) have their own hint, so theirs is built only if CP-SAT finds nothing.
     makespan = Term.makespan in problem.scenario.objective.priorities
-    constructed = _constructed(problem) if too_large or not makespan else None
+    until = started + CONSTRUCT_SHARE * settings.time_limit_s
+    constructed = _constructed(problem, until if too_large else None) if too_large or not makespan else None
     constructed_s = time.perf_counter() - started if constructed is not None else None
     if constructed is not None and too_large:
         decisions, tried, kept = constructed, 0, 0
@@ -190,6 +191,20 @@ def solve(
             f"then {kept} of {tried} neighbourhoods (one program each) improved by CP-SAT"
         )
         return _constructive_plan(problem, decisions, settings, started, [], note, constructed_s)
+    if too_large:
+        # Neither a constructive plan nor time to build one model of the whole program: say so within the limit.
+        return Plan(
+            scenario=problem.scenario.name,
+            scenario_digest=scenario_digest(problem.scenario),
+            status=Status.unknown,
+            reporting_currency=problem.money.reporting,
+            solver=_info(settings, started, [], None, engine="constructive"),
+            explanation=[
+                f"no plan found within {settings.time_limit_s:g} s: the program is too large for one model in that "
+                "time and the constructive plan could not place all the work every plan holds; the scenario may be "
+                "feasible: try a longer time limit"
+            ],
+        )
     plan = _full_model(problem, settings, started, on_progress, stop, constructed)
     # A plan once found is never lost: where CP-SAT's best within the limit is worse under the priorities than
     # the checked constructive plan (its first stage ran out before reaching the hint), the latter wins.
@@ -216,7 +231,7 @@ def _full_model(
     on_progress: ProgressFn | None,
     stop: threading.Event | None,
     constructed: list[Decision] | None,
-    background: dict[str, list[float]] | None = None,
+    background: dict[str, list[int]] | None = None,
 ) -> Plan:
     """One CP-SAT model of the whole (sub-)problem, solved stage by stage, hinted with `constructed`."""
     b = Builder(problem, background=background)
@@ -225,6 +240,8 @@ def _full_model(
         add_hint(b)  # a first plan, so the makespan interval's bound work does not delay the first solution
     elif constructed is not None:
         _hint_decisions(b, constructed)
+        if background is not None:
+            _complete_hint(b)
     objective = problem.scenario.objective
     terms = build_terms(b, list(objective.priorities))
     run = _run_stages(b, objective, terms, settings, started, on_progress, stop)
@@ -235,7 +252,7 @@ def _full_model(
 
 
 def _sub_solve(
-    problem: PreparedProblem, settings: SolverSettings, hint: list[Decision], background: dict[str, list[float]]
+    problem: PreparedProblem, settings: SolverSettings, hint: list[Decision], background: dict[str, list[int]]
 ) -> Plan:
     """A neighbourhood of the large-neighbourhood search, as its own small model (no fallback plan)."""
     return _full_model(problem, settings, time.perf_counter(), None, None, hint, background)
@@ -368,7 +385,7 @@ def _plan(
     if run.lexicographic and len(run.stages) < len(run.names):
         # Priorities whose stage did not run (or found nothing better in time) are not optimised: they are
         # reported as such, against bounds that hold for every plan, and count in the gap.
-        solver_free = term_bounds(problem)
+        solver_free = _solver_free(problem, run.names, objective_values)
         unrun = [name for name in run.names if name not in {s.term for s in run.stages}]
         for name in unrun:
             bounds[name] = solver_free[name]
@@ -431,9 +448,9 @@ def _constructive_plan(
     rows = assignments(problem, decisions)
     base = Plan(scenario=scenario.name, scenario_digest=scenario_digest(scenario), status=Status.feasible)
     values = evaluate(problem, base.model_copy(update={"assignments": rows}))
-    bounds = term_bounds(problem)
     objective = scenario.objective
     priorities = [t.value for t in objective.priorities]
+    bounds = _solver_free(problem, priorities if objective.mode == "lexicographic" else [], values)
     gaps = {t: relative_gap(values[t], bounds[t]) for t in priorities}
     proven = objective.mode == "lexicographic" and all(g == 0 for g in gaps.values())
     by_term = [
@@ -469,6 +486,15 @@ def _constructive_plan(
     )
 
 
+def _solver_free(problem: PreparedProblem, priorities: list[str], values: dict[str, float]) -> dict[str, float]:
+    """Bounds without a solver; in lexicographic order the cost bound is for plans worth at least the plan's value,
+    as a cost stage's bound is when value ranks first."""
+    value = None
+    if "value" in priorities and "cost" in priorities and priorities.index("value") < priorities.index("cost"):
+        value = values.get("value")
+    return term_bounds(problem, value)
+
+
 def _info(
     settings: SolverSettings,
     started: float,
@@ -493,9 +519,14 @@ def _info(
     )
 
 
-def _constructed(problem: PreparedProblem) -> list[Decision] | None:
+CONSTRUCT_SHARE = 0.4
+"""Of the time limit, the share the constructive plan may take (in more passes, `construct`'s `until`) when it is
+the only way to a plan: on programs too large for one model."""
+
+
+def _constructed(problem: PreparedProblem, until: float | None = None) -> list[Decision] | None:
     """The constructive plan's decisions if they pass the independent checker, else None."""
-    decisions = construct(problem)
+    decisions = construct(problem, until=until)
     if decisions is None:
         return None
     return decisions if not check_plan(problem, draft_plan(problem, decisions)) else None
@@ -513,6 +544,18 @@ def _hint_decisions(b: Builder, decisions: list[Decision]) -> None:
         for md in v.modes:
             hit = d is not None and (md.option.id, md.duration, md.funder) == (d.option, d.duration, d.funder)
             b.model.add_hint(md.x, hit)
+
+
+def _complete_hint(b: Builder) -> None:
+    """Hint every variable, not only the decisions: a neighbourhood's hint is a whole plan, and CP-SAT takes a
+    complete hint at once where it spent a second of search repairing a partial one (benchmarks/results/scale.md).
+    The values come from a solve with every hinted variable fixed, which takes hundredths of a second."""
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 1.0
+    if solver.solve(b.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        _hint_everything(b.model, solver)
 
 
 def _value_proven(stages: list[Stage], names: list[str]) -> bool:

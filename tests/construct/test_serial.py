@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import pytest
+from ortools.sat.python import cp_model
 
 from planner.check import check_plan
 from planner.construct.serial import construct
+from planner.cpsat.constraints import add_rules
+from planner.cpsat.model import Builder
+from planner.cpsat.solver import _hint_decisions
 from planner.domain.plan import Plan, Status
 from planner.importers.synthetic import generate
 from planner.problem.assemble import Decision, assignments
@@ -78,3 +83,29 @@ def test_a_deadline_chain_is_placed_first() -> None:
     assert check_plan(s, as_plan(s, decisions)) == []
     placed = {d.work_package: d for d in decisions}
     assert placed["W3"].start + placed["W3"].duration <= 6 and placed["W2"].start == 0
+
+
+def test_person_months_are_counted_as_the_model_counts_them() -> None:
+    # Three runs of a third of a person-month a period fit a capacity of 1 exactly, but the model counts each
+    # as 0.34 (rounded up to hundredths): the constructive plan must not run all three at once, so that it is
+    # a plan the model accepts as its hint.
+    a = {**scenario().model_dump()["institutions"][0], "capacity_pm": 1}
+    third = {"effort_pm": 1, "duration": 3}
+    s = scenario(institutions=[a], work_packages=wps(*({"id": f"W{k}", **third} for k in (1, 2, 3))))
+    p = prepare(s)
+    decisions = construct(p)
+    assert decisions is not None and check_plan(s, as_plan(s, decisions)) == []
+    assert len({d.start for d in decisions}) > 1  # not all three at once
+    b = Builder(p)
+    add_rules(b)
+    _hint_decisions(b, decisions)
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    assert solver.solve(b.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+def test_more_passes_run_while_time_allows() -> None:
+    s = load_scenario(SCENARIOS / "minimal.yaml")
+    p = prepare(s)
+    assert construct(p, passes=0) is None  # no pass asked for, no time given: nothing tried
+    assert construct(p, passes=0, until=time.perf_counter() + 600) is not None

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import time
 
+from ortools.sat.python import cp_model
+
 from planner.check import check_plan, evaluate
 from planner.construct.serial import construct
+from planner.cpsat.constraints import add_rules
 from planner.cpsat.lns import _neighbourhood, improve
-from planner.cpsat.solver import _sub_solve
+from planner.cpsat.model import Builder
+from planner.cpsat.solver import _hint_decisions, _sub_solve
 from planner.domain.plan import Plan, Status
 from planner.domain.settings import SolverSettings
 from planner.importers.synthetic import generate
@@ -47,3 +51,27 @@ def test_a_neighbourhood_is_one_program_with_the_rest_as_background() -> None:
     assert {d.work_package for d in hint} <= {w.id for w in sub.work_packages}
     fixed = [d for d in start if p.work_packages[d.work_package].program != program]
     assert sum(sum(row) for row in background.values()) > 0 and fixed
+
+
+def test_every_neighbourhood_takes_the_current_plan_as_a_valid_hint() -> None:
+    # The constructive plan and the background count person-months as the model does, so the model of each
+    # neighbourhood accepts the current plan as it is (no search needed to repair it).
+    s = generate(200, 16, seed=5).scenario
+    p = prepare(s)
+    start = construct(p)
+    assert start is not None
+    current = {d.work_package: d for d in start}
+    taken = 0
+    for program in s.programs:
+        hood = _neighbourhood(p, current, program.id)
+        if hood is None:
+            continue
+        sub, background, hint = hood
+        b = Builder(prepare(sub), background=background)
+        add_rules(b)
+        _hint_decisions(b, hint)
+        solver = cp_model.CpSolver()
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        assert solver.solve(b.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE), program.id
+        taken += 1
+    assert taken >= 2

@@ -499,3 +499,17 @@ def test_first_plan_keeps_funder_totals_paid_from_costs() -> None:
         "W1": ("a", "by", 0),
         "W2": ("a", "by", 2),
     }
+
+
+def test_a_program_too_large_for_one_model_without_a_constructive_plan_says_so_within_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import planner.cpsat.solver as solver
+
+    full_model_built: list[bool] = []
+    monkeypatch.setattr(solver, "_too_large", lambda *_: True)
+    monkeypatch.setattr(solver, "construct", lambda *_, **__: None)
+    monkeypatch.setattr(solver, "_full_model", lambda *_: full_model_built.append(True))
+    plan = solve(scenario(), SolverSettings(time_limit_s=30))
+    assert plan.status is Status.unknown and not plan.assignments and not full_model_built
+    assert "too large for one model" in plan.explanation[0] and "longer time limit" in plan.explanation[0]
