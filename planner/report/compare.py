@@ -138,7 +138,7 @@ class Comparison:
         for c in ("shift_months", "duration_change_months"):
             df[c] = df[c].astype("Int64")
         for c in ("cost_a", "cost_b", "cost_delta"):
-            df[c] = df[c].round(0)
+            df[c] = df[c].astype("Float64").round(0)  # a column of a planless run is all None: keep it numeric
         if lang is None:
             return df
         df["change"] = [t(f"compare.change.{c}", lang) for c in df["change"]]

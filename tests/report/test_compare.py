@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from planner import Plan, Scenario, SolverSettings, check_plan, solve
+from planner.domain.plan import Status
 from planner.domain.scenario import Pin
 from planner.i18n import t
 from planner.problem.prepared import prepare
@@ -153,3 +154,15 @@ def test_cards_and_translated_moves(minimal: Scenario, plan: Plan, pinned: tuple
     }
     table = c.kpi_table("ru")
     assert table["a"].iloc[0] == t(f"kpi.status.{plan.status}", "ru")
+
+
+@pytest.mark.parametrize("planless_first", [True, False])
+def test_a_run_without_a_plan_compares_without_failing(minimal: Scenario, plan: Plan, planless_first: bool) -> None:
+    none = plan.model_copy(update={"assignments": [], "status": Status.unknown, "objective": {}, "left_out": []})
+    a, b = (none, plan) if planless_first else (plan, none)
+    c = compare(minimal, a, minimal, b)
+    assert len(c.changes) == len(plan.assignments)
+    for lang in (None, "en", "ru"):
+        table = c.moves_table(lang)
+        assert len(table) == len(plan.assignments)
+    assert c.kpi_table("ru") is not None
