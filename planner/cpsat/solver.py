@@ -519,9 +519,10 @@ def _info(
     )
 
 
-CONSTRUCT_SHARE = 0.4
+CONSTRUCT_SHARE = 0.8
 """Of the time limit, the share the constructive plan may take (in more passes, `construct`'s `until`) when it is
-the only way to a plan: on programs too large for one model."""
+the only way to a plan: on programs too large for one model. Passes stop at the first plan, so this is time
+spent only where no plan exists yet; the rest is for checking it and writing it."""
 
 
 def _constructed(problem: PreparedProblem, until: float | None = None) -> list[Decision] | None:
