@@ -1,16 +1,22 @@
-"""YAML reading and writing with ruamel.yaml: round-trip fidelity and line numbers for messages."""
+"""YAML reading and writing with ruamel.yaml: round-trip fidelity and line numbers for messages.
+
+ruamel.yaml is imported where it is used: reading a valid file takes the fast path (`load_fast`),
+and a command that only reads and checks need not load the round-trip reader at all.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
 
 
 def _yaml() -> YAML:
+    from ruamel.yaml import YAML
+
     y = YAML(typ="rt")
     y.allow_unicode = True
     y.width = 110
@@ -39,6 +45,8 @@ def dump_yaml_text(data: Any) -> str:
 
 def line_of(doc: Any, loc: tuple[str | int, ...]) -> int | None:
     """1-based line of the deepest node of `loc` that exists in a round-trip document."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     node, line = doc, None
     for key in loc:
         if isinstance(node, CommentedMap) and key in node:
