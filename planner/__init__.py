@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from planner.domain.plan import Plan, Status
-from planner.domain.scenario import Scenario
-from planner.domain.settings import SolverSettings
-from planner.io.plan_file import read_plan, write_plan
-from planner.problem.validate import Problem, ScenarioError, load_scenario, parse_scenario
-
 if TYPE_CHECKING:
     from planner.check import Violation, check_plan, evaluate
     from planner.cpsat import solve
     from planner.diagnose.explain import explain
+    from planner.domain.plan import Plan, Status
+    from planner.domain.scenario import Scenario
+    from planner.domain.settings import SolverSettings
+    from planner.io.plan_file import read_plan, write_plan
+    from planner.problem.validate import Problem, ScenarioError, load_scenario, parse_scenario
 
 __all__ = [
     "Plan",
@@ -43,6 +42,16 @@ __all__ = [
 __version__ = "0.1.0"
 
 _LAZY = {
+    "Plan": "planner.domain.plan",
+    "Status": "planner.domain.plan",
+    "Scenario": "planner.domain.scenario",
+    "SolverSettings": "planner.domain.settings",
+    "read_plan": "planner.io.plan_file",
+    "write_plan": "planner.io.plan_file",
+    "Problem": "planner.problem.validate",
+    "ScenarioError": "planner.problem.validate",
+    "load_scenario": "planner.problem.validate",
+    "parse_scenario": "planner.problem.validate",
     "solve": "planner.cpsat",
     "check_plan": "planner.check",
     "evaluate": "planner.check",
@@ -52,7 +61,8 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> Any:
-    """Load the solver and checker on first use, so that reading scenarios stays light."""
+    """Load each part on first use: a command that only reads a scenario never builds the plan's models, and
+    reading and checking never load the solver."""
     if name in _LAZY:
         import importlib
 

@@ -21,15 +21,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from planner.domain.plan import Plan, Status
-from planner.domain.scenario import Scenario
-from planner.io.plan_file import read_plan, write_plan
 from planner.problem.validate import ScenarioError, load_scenario
 
-if TYPE_CHECKING:  # the solver (and OR-Tools) load only for commands that solve
+if TYPE_CHECKING:  # the solver (and OR-Tools) load only for commands that solve, the plan's models where used
     from planner.cpsat.solver import Progress, ProgressFn
+    from planner.domain.plan import Plan
+    from planner.domain.scenario import Scenario
 
 
 class ExitCode(IntEnum):
@@ -140,7 +138,9 @@ def solve(
     """
     from planner.cpsat import solve as run
     from planner.diagnose import with_explanation
+    from planner.domain.plan import Status
     from planner.domain.settings import SolverSettings
+    from planner.io.plan_file import write_plan
 
     if output.suffix.lower() not in (".json", ".yaml", ".yml"):
         raise _fail(f"{output}: the plan file must end in .json, .yaml or .yml")
@@ -192,6 +192,8 @@ def _print_summary(plan: Plan, output: Path) -> None:
     gap = f", gap {plan.gap:.2%}" if plan.gap is not None else ""
     out.print(f"[{colour}]{plan.status.value}[/{colour}]{wall}{gap}; plan written to {output}", highlight=False)
     if plan.objective:
+        from rich.table import Table
+
         table = Table("term", "value", "bound", box=None)
         for term, value in plan.objective.items():
             bound = plan.bounds.get(term)
@@ -218,9 +220,12 @@ def check(
     so does one whose stated objective, bounds, gap or status the recomputation contradicts.
     """
     from pydantic import ValidationError
+    from rich.table import Table
 
     from planner.check import check_plan, evaluate
+    from planner.domain.plan import Status
     from planner.domain.scenario import scenario_digest
+    from planner.io.plan_file import read_plan
 
     s = _load(scenario)
     try:
@@ -260,7 +265,7 @@ def check(
 
 def _untrue_figures(plan: Plan, terms: dict[str, float]) -> list[str]:
     """The plan's headline figures that the recomputation contradicts: objective terms, bounds, gap and status."""
-    from planner.domain.plan import relative_gap
+    from planner.domain.plan import Status, relative_gap
 
     slack = 0.5 * len(plan.assignments) + 1e-6  # the model counts cost in whole units per work package
     out = []
@@ -297,6 +302,7 @@ def explain(
     """
     from planner.cpsat import solve as run
     from planner.diagnose import with_explanation
+    from planner.domain.plan import Status
     from planner.domain.settings import SolverSettings
 
     s = _load(scenario)
@@ -387,9 +393,11 @@ def generate(
     Example: `planner generate --wps 2000 --institutions 100 --seed 1 -o program-2000.yaml`
     """
     from planner.check import check_plan, evaluate
+    from planner.domain.plan import Plan, Status
     from planner.domain.scenario import scenario_digest
     from planner.importers.psplib import scenario_to_yaml
     from planner.importers.synthetic import generate as make
+    from planner.io.plan_file import write_plan
     from planner.problem.assemble import assignments
     from planner.problem.prepared import prepare
 

@@ -89,3 +89,26 @@ def test_validate_and_check_run_without_loading_the_solver(tmp_path: Path) -> No
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_a_valid_file_is_validated_and_checked_without_the_round_trip_reader(tmp_path: Path) -> None:
+    """Start-up is most of a small command's time: `validate` loads no plan models, neither command ruamel."""
+    scenario, reference = tmp_path / "program.yaml", tmp_path / "reference.json"
+    generate = [sys.executable, "-m", "planner.cli", "generate", "--wps", "40", "--institutions", "12", "--seed", "1"]
+    subprocess.run(
+        [*generate, "-o", str(scenario), "--reference", str(reference)],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from planner.cli import app\n"
+        f"assert CliRunner().invoke(app, ['validate', {str(scenario)!r}]).exit_code == 0\n"
+        "print('planner.domain.plan' in sys.modules, 'ruamel.yaml' in sys.modules)\n"
+        f"assert CliRunner().invoke(app, ['check', {str(scenario)!r}, {str(reference)!r}]).exit_code == 0\n"
+        "print('ruamel.yaml' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False", "False"], done.stdout

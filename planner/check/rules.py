@@ -19,6 +19,7 @@ from planner.check.context import (
 )
 from planner.domain.rules import Rule
 from planner.domain.scenario import DependencyType, Scenario
+from planner.io.bulk import gc_paused
 from planner.problem import pricing
 
 if TYPE_CHECKING:
@@ -423,5 +424,6 @@ def check_plan(scenario: Scenario | PreparedProblem, plan: Plan) -> list[Violati
     """
     if not plan.found and not plan.assignments:
         return []
-    ctx = Context(scenario, plan)
-    return [v for check in RULES.values() for v in check(ctx)]
+    with gc_paused():
+        ctx = Context(scenario, plan)
+        return [v for check in RULES.values() for v in check(ctx)]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from planner.check.context import Context
 from planner.domain.scenario import Scenario, Term
+from planner.io.bulk import gc_paused
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -88,5 +89,6 @@ TERMS: dict[Term, Callable[[Context], float]] = {
 
 def evaluate(scenario: Scenario | PreparedProblem, plan: Plan) -> dict[str, float]:
     """Every objective term, recomputed from the plan's decisions (keyed by the term's name)."""
-    ctx = Context(scenario, plan)
-    return {str(term): float(f(ctx)) for term, f in TERMS.items()}
+    with gc_paused():
+        ctx = Context(scenario, plan)
+        return {str(term): float(f(ctx)) for term, f in TERMS.items()}

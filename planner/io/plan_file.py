@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from planner.domain.plan import Plan
+from planner.io.bulk import gc_paused
 from planner.io.yamlio import dump_yaml_text, load_yaml_text
 
 if TYPE_CHECKING:
@@ -30,8 +31,9 @@ def write_plan(plan: Plan, path: Path) -> None:
 
 def parse_plan(text: str, fmt: str = "json") -> Plan:
     """A plan from JSON or YAML text (raises pydantic.ValidationError or ValueError on bad input)."""
-    data = load_yaml_text(text) if fmt in ("yaml", "yml") else json.loads(text)
-    return Plan.model_validate(data)
+    with gc_paused():
+        data = load_yaml_text(text) if fmt in ("yaml", "yml") else json.loads(text)
+        return Plan.model_validate(data)
 
 
 def read_plan(path: Path) -> Plan:

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml.error import MarkedYAMLError
 
 from planner.domain.scenario import Scenario
 from planner.io.yamlio import line_of, load_yaml_text, to_plain
@@ -73,6 +72,8 @@ def read_scenario_text(path: str | Path) -> str:
 
 def parse_document(text: str, name: str = "<scenario>") -> tuple[Any, Scenario]:
     """The YAML document and its scenario model; raises ScenarioError listing every field-level problem."""
+    from ruamel.yaml.error import MarkedYAMLError  # here: a valid file is read without the round-trip reader
+
     try:
         doc = load_yaml_text(text)
     except MarkedYAMLError as e:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 
 from planner.domain.scenario import Scenario
+from planner.io.bulk import gc_paused
 from planner.io.scenario_file import Problem, ScenarioError, parse_document, read_scenario_text, render_path
 from planner.io.yamlio import FastPathRefused, line_of, load_fast, to_plain
 from planner.problem.crosscheck import cross_check
@@ -27,11 +28,12 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
     """Validate scenario YAML text; raises ScenarioError listing every problem."""
-    fast = _fast(text)
-    if fast is not None:
-        return fast
-    doc, scenario = parse_document(text, name)
-    problems = [Problem(name, line_of(doc, loc), render_path(loc), msg) for loc, msg in cross_check(scenario)]
+    with gc_paused():
+        fast = _fast(text)
+        if fast is not None:
+            return fast
+        doc, scenario = parse_document(text, name)
+        problems = [Problem(name, line_of(doc, loc), render_path(loc), msg) for loc, msg in cross_check(scenario)]
     if problems:
         raise ScenarioError(problems)
     return scenario

@@ -163,11 +163,24 @@ def test_the_fast_reader_reads_a_value_as_the_round_trip_reader_does_or_refuses(
 
 @pytest.mark.parametrize(
     "text",
-    ["a: &x 1\nb: *x\n", "a: 1\na: 2\n", "a: !!int '5'\n", "a: [1, 2\n", "a: 'x\x01'\n", "k: NO\n"],
+    [
+        "a: &x 1\nb: *x\n",
+        "a: 1\na: 2\n",
+        "x:\n  - {a: 1, b: 2, a: 3}\n",
+        "? [1]\n: 2\n",
+        "a: !!int '5'\n",
+        "a: [1, 2\n",
+        "a: 'x\x01'\n",
+        "k: NO\n",
+    ],
 )
 def test_the_fast_reader_refuses_what_it_might_read_differently(text: str) -> None:
     with pytest.raises(FastPathRefused):
         load_fast(text)
+
+
+def test_an_empty_document_is_none() -> None:
+    assert load_fast("# nothing here\n") is None
 
 
 def test_the_shipped_scenarios_read_the_same_both_ways() -> None:
