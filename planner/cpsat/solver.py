@@ -104,6 +104,13 @@ def _search(b: Builder) -> Search:
     return Search.LARGE_ORDER if len(b.wps) >= LARGE_PROJECT else Search.ORDER
 
 
+DETERMINISTIC_PER_SECOND = 0.35
+"""CP-SAT's deterministic time units per second of the user's limit in reproducible mode. Unscaled, the demo with
+`--time-limit 10 --reproducible` ran 25–38 s of wall time (37 s of CPU on 2 cores); at 0.35 units per second it
+used 14 s of CPU, about 7 s of wall time on the unloaded 2-core benchmark machine, and 2 s of it are reading and
+building. Faster machines end sooner and slower or busy ones later, with the same plan (README, "reproducible")."""
+
+
 def _parameters(
     solver: cp_model.CpSolver, settings: SolverSettings, seconds: float, search: Search = Search.MODES
 ) -> None:
@@ -134,7 +141,7 @@ def _parameters(
     p.log_search_progress = settings.log
     if settings.reproducible:
         p.interleave_search = True
-        p.max_deterministic_time = max(0.1, seconds)
+        p.max_deterministic_time = max(0.1, seconds * DETERMINISTIC_PER_SECOND)
     else:
         p.max_time_in_seconds = max(0.05, seconds)
     for key, value in settings.parameters.items():

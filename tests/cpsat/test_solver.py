@@ -513,3 +513,14 @@ def test_a_program_too_large_for_one_model_without_a_constructive_plan_says_so_w
     plan = solve(scenario(), SolverSettings(time_limit_s=30))
     assert plan.status is Status.unknown and not plan.assignments and not full_model_built
     assert "too large for one model" in plan.explanation[0] and "longer time limit" in plan.explanation[0]
+
+
+def test_a_reproducible_limit_converts_to_deterministic_units_at_the_calibrated_rate() -> None:
+    from ortools.sat.python import cp_model
+
+    from planner.cpsat.solver import DETERMINISTIC_PER_SECOND, _parameters
+
+    solver = cp_model.CpSolver()
+    _parameters(solver, SolverSettings(time_limit_s=10, reproducible=True), 10)
+    assert solver.parameters.max_deterministic_time == pytest.approx(10 * DETERMINISTIC_PER_SECOND)
+    assert DETERMINISTIC_PER_SECOND < 1  # one unit took more than a second here (benchmark machine, 2 cores)
