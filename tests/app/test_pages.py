@@ -118,6 +118,14 @@ def optimize_until_a_plan(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open a tab of the Plan page (its tabs run lazily: only the open one draws)."""
+    at.session_state["plan_tab"] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def texts(elements: object) -> list[str]:
     return [str(e.value) for e in elements]  # type: ignore[attr-defined]
 
@@ -205,7 +213,10 @@ def test_optimize_shows_kpis_and_charts_and_caches(at: AppTest) -> None:
     assert kpis["Status"] in ("optimal", "feasible")
     assert int(kpis["Work packages planned"]) == len(result.plan.assignments)
     assert kpis["Completion"] == max(a.end_month for a in result.plan.assignments)
-    assert len(at.get("plotly_chart")) >= 5
+    assert len(at.get("plotly_chart")) == 1  # lazy tabs: only the open one (the Gantt) is drawn
+    for tab in ("Capacity", "Budget", "Funding", "Staff effort"):
+        open_tab(at, tab)
+        assert [c.key for c in at.get("plotly_chart")], tab
     # the same content and settings again: served from the cache, no new solve
     assert start_optimize(at) is None
     assert any("earlier solve" in s for s in texts(at.success)), texts(at.success)
@@ -308,6 +319,7 @@ def test_pin_here_adds_a_pin_and_reoptimizes(at: AppTest) -> None:
     plan = at.session_state["results"][-1].plan
     a = plan.assignments[0]
     go(at, "plan")
+    open_tab(at, "Work package")
     at.selectbox(key="detail_wp").set_value(a.work_package)
     at.run()
     opened = edit(at).scenario
