@@ -6,6 +6,7 @@ from app_pages import state
 from app_pages.widgets import column_config, objective_editor
 from planner.i18n import t
 from planner.ui.editing import TABLES, EditError
+from planner.ui.table_pages import PAGE_ROWS, page_of
 
 lang = state.lang()
 st.title(t("page.edit", lang))
@@ -47,16 +48,56 @@ if table == "objective" or table is None:
     st.stop()
 
 frame = edit.frame(table)
+paged = "program" in frame.columns or "work_package" in frame.columns
+programs = [str(p) for p in edit.frame("programs")["id"].dropna()] if paged else []
+wps = edit.frame("work_packages") if "work_package" in frame.columns else None
+program_of = None if wps is None else dict(zip(wps["id"].astype(str), wps["program"].astype(str), strict=True))
+if focus is not None:  # show the row with the problem: no filter, its page
+    st.session_state.update({"edit_program": None, "edit_search": "", "edit_page": (focus[1] or 0) // PAGE_ROWS + 1})
+
+
+def _first_page() -> None:
+    st.session_state["edit_page"] = 1
+
+
+bar = st.columns([2, 2, 1])
+program = (
+    bar[0].selectbox(
+        t("edit.filter.program", lang),
+        [None, *programs],
+        format_func=lambda p: t("edit.filter.all_programs", lang) if p is None else p,
+        key="edit_program",
+        on_change=_first_page,
+    )
+    if paged
+    else None
+)
+search = bar[1].text_input(
+    t("edit.filter.search", lang), key="edit_search", on_change=_first_page, placeholder=t("edit.filter.hint", lang)
+)
+view = page_of(frame, program, search, st.session_state.get("edit_page", 1), program_of=program_of)
+st.session_state["edit_page"] = view.page  # clamped: fewer pages after an edit or a filter
+bar[2].number_input(t("edit.page", lang, pages=view.pages), 1, view.pages, key="edit_page")
+st.caption(
+    t(
+        "edit.rows",
+        lang,
+        first=view.first,
+        last=view.first + len(view.rows) - 1 if len(view.rows) else 0,
+        matching=view.matching,
+        total=view.total,
+    )
+)
 edited = st.data_editor(
-    frame,
-    key=f"editor-{table}-{version}",
-    num_rows="dynamic",
+    view.rows.reset_index(drop=True),
+    key=f"editor-{table}-{version}-{program}-{search}-{view.page}",
+    num_rows="fixed" if table == "competencies" else "dynamic",
     hide_index=True,
     width="stretch",
     column_config=column_config(edit.columns(table)),
 )
 try:
-    changed = edit.apply(table, edited)
+    changed = edit.apply_page(table, view.rows, edited, {"program": program} if program else None)
 except EditError as e:
     for cell in e.problems:
         st.error(str(cell))

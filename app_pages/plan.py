@@ -10,6 +10,16 @@ from planner.i18n import t
 from planner.io.plan_file import plan_text
 from planner.report import charts
 from planner.report import tables as tables
+from planner.ui.figures import CHART_FILES, TABLES, PlanViews
+
+
+def _csv(views: PlanViews, name: str) -> bytes:
+    return tables.csv_bytes(views.table(name))
+
+
+def _html(views: PlanViews, name: str) -> str:
+    return charts.figure_html(views.charts()[name])
+
 
 lang = state.lang()
 st.title(t("page.plan", lang))
@@ -48,107 +58,127 @@ if not plan.found:
         st.markdown(f"- {line}")
     st.stop()
 
-figures = {
-    "gantt_program": charts.gantt(scenario, plan, by="program", lang=lang),
-    "gantt_institution": charts.gantt(scenario, plan, by="institution", lang=lang),
-    "capacity": charts.capacity_heatmap(scenario, plan, lang=lang),
-    "budget": charts.budget_chart(scenario, plan, lang=lang),
-    "sankey": charts.funding_sankey(scenario, plan, lang=lang),
-    "effort": charts.effort_heatmap(scenario, plan, lang=lang),
-}
-frames = {
-    "assignments": tables.assignments_table(scenario, plan),
-    "effort": tables.effort_matrix(scenario, plan),
-    "capacity": tables.capacity_use(scenario, plan),
-    "budget": tables.budget_use(scenario, plan),
-    "left_out": tables.left_out_table(plan),
-}
+views = PlanViews(state.figures(), scenario, plan, lang)
+names = {p.id: p.name for p in scenario.programs} | {i.id: i.name for i in scenario.institutions}
 
-tabs = st.tabs(
-    [
-        t(f"plan.tab.{name}", lang)
-        for name in ("gantt", "capacity", "budget", "funding", "effort", "left_out", "detail", "downloads")
-    ]
-)
+# Lazy tabs: only the open tab runs, and each chart is drawn once per plan (see planner.ui.figures).
+tab_names = ("gantt", "capacity", "budget", "funding", "effort", "left_out", "detail", "downloads")
+tabs = st.tabs([t(f"plan.tab.{name}", lang) for name in tab_names], key="plan_tab", on_change="rerun")
+
+
+def _drill_down(by: str) -> None:
+    """A bar clicked in the summary Gantt opens that group's work packages."""
+    points = st.session_state.get(f"gantt_summary_{by}", {}).get("selection", {}).get("points", [])
+    if points and points[0].get("y") in names:
+        st.session_state[f"gantt_only_{by}"] = points[0]["y"]
+
+
 with tabs[0]:
-    by = st.radio(
-        t("plan.gantt_by", lang),
-        ["program", "institution"],
-        horizontal=True,
-        format_func=lambda b: t(f"plan.by.{b}", lang),
-    )
-    st.plotly_chart(figures[f"gantt_{by}"], key="gantt")
-with tabs[1]:
-    st.plotly_chart(figures["capacity"], key="capacity")
-with tabs[2]:
-    st.plotly_chart(figures["budget"], key="budget")
-    st.dataframe(frames["budget"], hide_index=True, width="stretch")
-with tabs[3]:
-    st.plotly_chart(figures["sankey"], key="sankey")
-with tabs[4]:
-    st.plotly_chart(figures["effort"], key="effort")
-    st.dataframe(frames["effort"], width="stretch")
-with tabs[5]:
-    if plan.left_out:
-        st.dataframe(frames["left_out"], hide_index=True, width="stretch")
-    else:
-        st.success(t("plan.nothing_left_out", lang))
-with tabs[6]:
-    wp_ids = [w.id for w in scenario.work_packages]
-    wp = st.selectbox(t("plan.detail.pick", lang), wp_ids, key="detail_wp")
-    a = plan.assignment(wp) if wp else None
-    w = next(x for x in scenario.work_packages if x.id == wp)
-    st.markdown(f"**{w.id}** — {w.title}")
-    if a is None:
-        reason = next((lo.reason for lo in plan.left_out if lo.work_package == wp), "")
-        st.info(t("plan.detail.not_done", lang, reason=reason))
-    else:
-        st.dataframe(
-            frames["assignments"][frames["assignments"]["work_package"] == wp], hide_index=True, width="stretch"
+    if tabs[0].open is not False:
+        head = st.columns([1, 2])
+        by = head[0].radio(
+            t("plan.gantt_by", lang),
+            ["program", "institution"],
+            horizontal=True,
+            format_func=lambda b: t(f"plan.by.{b}", lang),
+            key="gantt_by",
         )
-    names = [i.id for i in scenario.institutions]
-    c = st.columns(3)
-    where = c[0].selectbox(
-        t("plan.detail.institution", lang),
-        names,
-        index=names.index(a.institution) if a is not None and a.institution in names else 0,
-        key="detail_institution",
-    )
-    if c[1].button(t("plan.detail.pin", lang), icon=":material/push_pin:", disabled=edit is None, key="pin_here"):
-        state.pin_and_resolve(wp, where, result.settings, forbid=False)
-        st.switch_page("app_pages/optimize.py")
-    if c[2].button(t("plan.detail.forbid", lang), icon=":material/block:", disabled=edit is None, key="forbid_here"):
-        state.pin_and_resolve(wp, where, result.settings, forbid=True)
-        st.switch_page("app_pages/optimize.py")
-    st.caption(t("plan.detail.help", lang))
+        groups = [p.id for p in scenario.programs] if by == "program" else [i.id for i in scenario.institutions]
+        everything = t("plan.gantt.summary" if views.large else "plan.gantt.all", lang)
+        only = head[1].selectbox(
+            t(f"plan.gantt.pick.{by}", lang),
+            [None, *groups],
+            format_func=lambda g: everything if g is None else f"{g} · {names[g]}" if names.get(g) else str(g),
+            key=f"gantt_only_{by}",
+        )
+        if only is None and views.large:
+            st.caption(t("plan.gantt.drill_help", lang, n=len(plan.assignments)))
+            st.plotly_chart(
+                views.chart("gantt", by=by),
+                key=f"gantt_summary_{by}",
+                on_select=partial(_drill_down, by),
+                selection_mode="points",
+            )
+        else:
+            st.plotly_chart(views.chart("gantt", by=by, only=only), key="gantt")
+with tabs[1]:
+    if tabs[1].open is not False:
+        st.plotly_chart(views.chart("capacity"), key="capacity")
+with tabs[2]:
+    if tabs[2].open is not False:
+        st.plotly_chart(views.chart("budget"), key="budget")
+        st.dataframe(views.table("budget"), hide_index=True, width="stretch")
+with tabs[3]:
+    if tabs[3].open is not False:
+        st.plotly_chart(views.chart("sankey"), key="sankey")
+with tabs[4]:
+    if tabs[4].open is not False:
+        st.plotly_chart(views.chart("effort"), key="effort")
+        st.dataframe(views.table("effort", by="program" if views.large else "work_package"), width="stretch")
+with tabs[5]:
+    if tabs[5].open is not False:
+        if plan.left_out:
+            st.dataframe(views.table("left_out"), hide_index=True, width="stretch")
+        else:
+            st.success(t("plan.nothing_left_out", lang))
+with tabs[6]:
+    if tabs[6].open is not False:
+        wp_ids = [w.id for w in scenario.work_packages]
+        wp = st.selectbox(t("plan.detail.pick", lang), wp_ids, key="detail_wp")
+        a = plan.assignment(wp) if wp else None
+        w = next(x for x in scenario.work_packages if x.id == wp)
+        st.markdown(f"**{w.id}** — {w.title}")
+        if a is None:
+            reason = next((lo.reason for lo in plan.left_out if lo.work_package == wp), "")
+            st.info(t("plan.detail.not_done", lang, reason=reason))
+        else:
+            rows = views.table("assignments")
+            st.dataframe(rows[rows["work_package"] == wp], hide_index=True, width="stretch")
+        institutions = [i.id for i in scenario.institutions]
+        c = st.columns(3)
+        where = c[0].selectbox(
+            t("plan.detail.institution", lang),
+            institutions,
+            index=institutions.index(a.institution) if a is not None and a.institution in institutions else 0,
+            key="detail_institution",
+        )
+        pin = c[1].button(t("plan.detail.pin", lang), icon=":material/push_pin:", disabled=edit is None, key="pin_here")
+        forbid = c[2].button(
+            t("plan.detail.forbid", lang), icon=":material/block:", disabled=edit is None, key="forbid_here"
+        )
+        if pin or forbid:
+            state.pin_and_resolve(wp, where, result.settings, forbid=forbid)
+            st.switch_page("app_pages/optimize.py")
+        st.caption(t("plan.detail.help", lang))
 with tabs[7]:
-    # Downloads are made on click (callables), so a rerun never renders files nobody asked for.
-    stem = (edit.name if edit is not None else "scenario").rsplit(".", 1)[0] + "-plan"
-    d = st.columns(3)
-    d[0].download_button(
-        "plan.yaml", partial(plan_text, plan, "yaml"), f"{stem}.yaml", "application/yaml", on_click="ignore"
-    )
-    d[1].download_button(
-        "plan.json", partial(plan_text, plan, "json"), f"{stem}.json", "application/json", on_click="ignore"
-    )
-    d[2].download_button(
-        t("plan.download.excel", lang),
-        partial(tables.excel_bytes, frames),
-        f"{stem}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        on_click="ignore",
-    )
-    files: list[tuple[str, list[tuple[str, Callable[[], str | bytes], str]]]] = [
-        (
-            t("plan.download.tables", lang),
-            [(f"{n}.csv", partial(tables.csv_bytes, f), "text/csv") for n, f in frames.items()],
-        ),
-        (
-            t("plan.download.charts", lang),
-            [(f"{n}.html", partial(charts.figure_html, f), "text/html") for n, f in figures.items()],
-        ),
-    ]
-    for title, items in files:
-        st.markdown(f"**{title}**")
-        for col, (name, data, mime) in zip(st.columns(len(items)), items, strict=True):
-            col.download_button(name, data, f"{stem}-{name}", mime, key=f"download-{name}", on_click="ignore")
+    if tabs[7].open is not False:
+        # Downloads are made on click (callables), so a rerun never renders files nobody asked for.
+        stem = (edit.name if edit is not None else "scenario").rsplit(".", 1)[0] + "-plan"
+        d = st.columns(3)
+        d[0].download_button(
+            "plan.yaml", partial(plan_text, plan, "yaml"), f"{stem}.yaml", "application/yaml", on_click="ignore"
+        )
+        d[1].download_button(
+            "plan.json", partial(plan_text, plan, "json"), f"{stem}.json", "application/json", on_click="ignore"
+        )
+        d[2].download_button(
+            t("plan.download.excel", lang),
+            lambda: tables.excel_bytes(views.tables()),
+            f"{stem}.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
+        )
+        files: list[tuple[str, list[tuple[str, Callable[[], str | bytes], str]]]] = [
+            (
+                t("plan.download.tables", lang),
+                [(f"{n}.csv", partial(_csv, views, n), "text/csv") for n in TABLES],
+            ),
+            (
+                t("plan.download.charts", lang),
+                [(f"{n}.html", partial(_html, views, n), "text/html") for n in CHART_FILES],
+            ),
+        ]
+        for title, items in files:
+            st.markdown(f"**{title}**")
+            for col, (name, data, mime) in zip(st.columns(len(items)), items, strict=True):
+                col.download_button(name, data, f"{stem}-{name}", mime, key=f"download-{name}", on_click="ignore")

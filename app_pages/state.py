@@ -19,6 +19,7 @@ from planner.domain.settings import SolverSettings
 from planner.i18n import DEFAULT, LANGUAGES, t
 from planner.io.workspace import OpenedScenario, SaveResult, list_scenarios, open_scenario
 from planner.ui.editing import EditSession
+from planner.ui.figures import FigureCache
 from planner.ui.jobs import PlanCache, SolveJob
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def init() -> None:
     ss = st.session_state
     ss.setdefault("lang", DEFAULT)
     ss.setdefault("cache", PlanCache())
+    ss.setdefault("figures", FigureCache())
     ss.setdefault("results", [])
     ss.setdefault("job", None)
     if "edit" not in ss:
@@ -119,6 +121,11 @@ def open_upload(name: str, data: bytes) -> None:
 
 def cache() -> PlanCache:
     return st.session_state["cache"]
+
+
+def figures() -> FigureCache:
+    """Charts and tables already drawn for this session's plans."""
+    return st.session_state["figures"]
 
 
 def results() -> list[Result]:

@@ -99,3 +99,20 @@ def _solved(name: str) -> tuple[Scenario, Plan]:
     plan = solve(scenario, SolverSettings(time_limit_s=2, workers=1, reproducible=True))
     assert plan.found and check_plan(scenario, plan) == []
     return scenario, plan
+
+
+def large_program(wps: int = 240, institutions: int = 16, seed: int = 0) -> tuple[Scenario, Plan]:
+    """A generated program above the charts' detail limit and its constructive plan (checked): no solver, no clock."""
+    return _large_program(wps, institutions, seed)
+
+
+@functools.cache
+def _large_program(wps: int, institutions: int, seed: int) -> tuple[Scenario, Plan]:
+    from planner import check_plan
+    from planner.importers.synthetic import generate
+    from planner.problem.assemble import draft_plan
+
+    made = generate(wps, institutions, seed=seed)
+    plan = draft_plan(made.scenario, made.reference)
+    assert plan.assignments and check_plan(made.scenario, plan) == []
+    return made.scenario, plan

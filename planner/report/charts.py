@@ -23,6 +23,8 @@ from planner.report.tables import assignments_table, budget_use, capacity_use, e
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    import pandas as pd
+
     from planner.domain.plan import Plan
     from planner.domain.scenario import Scenario
 
@@ -31,6 +33,9 @@ NO_GROUP = "—"
 DEADLINE_COLOR = "#B2182B"
 CAP_COLOR = "#262626"
 ROW_PX = 24
+DETAIL_ROWS = 150
+"""Most work packages a chart draws one by one; a larger plan is drawn one bar (or column) per group, and the Gantt
+shows the work packages of one group at a time (drill-down), so a 2,000-WP plan is not a 48,000-pixel figure."""
 
 
 class ProgressPoint(Protocol):
@@ -112,17 +117,31 @@ def _money(x: float, currency: str | None, lang: str) -> str:
 # ---------------------------------------------------------------- Gantt
 
 
-def _gantt_traces(
-    scenario: Scenario, plan: Plan, by: str, lang: str, colors: dict[str, str], legend: bool = True
-) -> tuple[list[Any], int]:
-    """Bars (one trace per country) and deadline markers of one Gantt, and its number of rows."""
+def _gantt_frame(scenario: Scenario, plan: Plan, by: str) -> pd.DataFrame:
+    """The plan's assignments with their row group (program or institution) and the groups' order in the file."""
     df = assignments_table(scenario, plan)
-    if df.empty:
-        return [], 0
     order = [p.id for p in scenario.programs] if by == "program" else [i.id for i in scenario.institutions]
     rank = {g: k for k, g in enumerate(order)}
     df["group"] = df[by].fillna(NO_GROUP)
     df["rank"] = df["group"].map(lambda g: rank.get(g, len(rank)))
+    return df
+
+
+def _gantt_traces(
+    scenario: Scenario,
+    plan: Plan,
+    by: str,
+    lang: str,
+    colors: dict[str, str],
+    legend: bool = True,
+    only: str | None = None,
+) -> tuple[list[Any], int]:
+    """Bars (one trace per country) and deadline markers of one Gantt (of one group if `only`), and its row count."""
+    df = _gantt_frame(scenario, plan, by)
+    if only is not None:
+        df = df[df["group"] == only].copy()
+    if df.empty:
+        return [], 0
     df = df.sort_values(["rank", "group", "start_month", "work_package"]).reset_index(drop=True)
     df["begin"] = df["start_month"].map(month_start)
     df["finish"] = df["end_month"].map(month_after)
@@ -186,11 +205,23 @@ def _gantt_traces(
 
 
 def gantt(
-    scenario: Scenario, plan: Plan, by: Literal["program", "institution"] = "program", lang: str = "en"
+    scenario: Scenario,
+    plan: Plan,
+    by: Literal["program", "institution"] = "program",
+    lang: str = "en",
+    only: str | None = None,
 ) -> go.Figure:
-    """Work packages over time, grouped by program or institution, coloured by country, hard deadlines marked."""
-    title = t(f"chart.gantt.title.{by}", lang)
-    traces, rows = _gantt_traces(scenario, plan, by, lang, country_colors(scenario))
+    """Work packages over time, grouped by program or institution, coloured by country, hard deadlines marked.
+
+    `only` draws the work packages of one program (or institution). A plan of more than `DETAIL_ROWS` work packages
+    is drawn as `gantt_summary` unless `only` picks a group: its bars would not fit on any screen.
+    """
+    if only is None and len(plan.assignments) > DETAIL_ROWS:
+        return gantt_summary(scenario, plan, by, lang)
+    title = t(f"chart.gantt.title.{by}", lang) if only is None else t("chart.gantt.title.one", lang, group=only)
+    if only is not None and (name := _group_names(scenario).get(only)):
+        title = t("chart.gantt.title.one", lang, group=f"{only} · {name}")
+    traces, rows = _gantt_traces(scenario, plan, by, lang, country_colors(scenario), only=only)
     if not traces:
         return _no_plan(title, plan, lang)
     fig = go.Figure(traces)
@@ -198,6 +229,83 @@ def gantt(
     fig.update_xaxes(type="date", title_text=t("chart.axis.time", lang), tickformat=t("chart.date_format", lang))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, lang, height=140 + ROW_PX * rows)
+
+
+def _group_names(scenario: Scenario) -> dict[str, str]:
+    """The names of the rows a Gantt can group by: programs and institutions."""
+    return {p.id: p.name for p in scenario.programs if p.name} | {i.id: i.name for i in scenario.institutions if i.name}
+
+
+def gantt_summary(
+    scenario: Scenario, plan: Plan, by: Literal["program", "institution"] = "program", lang: str = "en"
+) -> go.Figure:
+    """One bar per program (or institution) from its first start to its last end, coloured by the country that does
+    most of its effort; the hover gives its work packages, effort and cost. The overview of a large plan."""
+    title = t(f"chart.gantt.summary.{by}", lang)
+    df = _gantt_frame(scenario, plan, by)
+    if df.empty:
+        return _no_plan(title, plan, lang)
+    df["country"] = df["country"].fillna(NO_GROUP)
+    lead = df.groupby(["group", "country"])["effort_pm"].sum().reset_index()
+    lead = lead.sort_values(["group", "effort_pm"], ascending=[True, False]).drop_duplicates("group")
+    groups = (
+        df.groupby("group")
+        .agg(
+            rank=("rank", "first"),
+            start_month=("start_month", "min"),
+            end_month=("end_month", "max"),
+            work_packages=("work_package", "size"),
+            effort_pm=("effort_pm", "sum"),
+            cost=("cost_reporting", "sum"),
+        )
+        .join(lead.set_index("group")["country"])
+        .sort_values(["rank", "start_month"])
+    )
+    groups["begin"] = groups["start_month"].map(month_start)
+    groups["finish"] = groups["end_month"].map(month_after)
+    named = _group_names(scenario)
+    currency = (scenario.currencies.reporting if scenario.currencies else None) or None
+    hover = (
+        "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} – %{customdata[3]}<br>"
+        + t("chart.hover.work_packages", lang)
+        + ": %{customdata[4]}<br>"
+        + t("chart.hover.effort", lang)
+        + ": %{customdata[5]:,.1f} "
+        + t("chart.pm", lang)
+        + "<br>"
+        + t("chart.hover.cost", lang)
+        + ": %{customdata[6]}<extra></extra>"
+    )
+    names = {c.id: c.name for c in scenario.countries}
+    colors = country_colors(scenario)
+    fig = go.Figure()
+    for country in [c for c in [*names, NO_GROUP] if c in set(groups["country"])]:
+        part = groups[groups["country"] == country]
+        custom = [
+            [g, named.get(g) or "", start, end, n, effort, _money(cost, currency, lang)]
+            for g, start, end, n, effort, cost in part[
+                ["start_month", "end_month", "work_packages", "effort_pm", "cost"]
+            ].itertuples()
+        ]
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                base=list(part["begin"]),
+                x=[(f - b).total_seconds() * 1000 for b, f in zip(part["begin"], part["finish"], strict=True)],
+                y=[str(g) for g in part.index],
+                name=names.get(country) or t("chart.no_institution", lang),
+                marker={"color": colors.get(country, "#7F7F7F")},
+                customdata=custom,
+                hovertemplate=hover,
+            )
+        )
+    # Rows in the file's order: the category axis lists them as given here, whatever trace draws each one.
+    fig.update_layout(barmode="overlay", legend_title_text=t("chart.legend.lead_country", lang))
+    fig.update_xaxes(type="date", title_text=t("chart.axis.time", lang), tickformat=t("chart.date_format", lang))
+    fig.update_yaxes(
+        type="category", categoryorder="array", categoryarray=[str(g) for g in groups.index], autorange="reversed"
+    )
+    return _layout(fig, title, lang, height=140 + ROW_PX * len(groups))
 
 
 def gantt_compare(
@@ -297,10 +405,17 @@ def capacity_heatmap(scenario: Scenario, plan: Plan, lang: str = "en") -> go.Fig
     return _layout(fig, title, lang, height=180 + ROW_PX * len(util))
 
 
-def effort_heatmap(scenario: Scenario, plan: Plan, lang: str = "en") -> go.Figure:
-    """Person-months by institution and work package: the staff-effort matrix as a heatmap."""
-    title = t("chart.effort.title", lang)
-    m = effort_matrix(scenario, plan, totals=False)
+def effort_heatmap(
+    scenario: Scenario, plan: Plan, lang: str = "en", by: Literal["work_package", "program"] | None = None
+) -> go.Figure:
+    """Person-months by institution and work package (or program): the staff-effort matrix as a heatmap.
+
+    By default a plan of more than `DETAIL_ROWS` work packages is shown by program.
+    """
+    if by is None:
+        by = "program" if len(plan.assignments) > DETAIL_ROWS else "work_package"
+    title = t("chart.effort.title" if by == "work_package" else "chart.effort.title.program", lang)
+    m = effort_matrix(scenario, plan, totals=False, by=by)
     if m.empty:
         return _no_plan(title, plan, lang)
     z = m.where(m > 0)
@@ -319,7 +434,7 @@ def effort_heatmap(scenario: Scenario, plan: Plan, lang: str = "en") -> go.Figur
             colorbar={"title": {"text": t("chart.pm", lang)}},
         )
     )
-    fig.update_xaxes(title_text=t("chart.axis.work_package", lang), type="category", tickangle=-60)
+    fig.update_xaxes(title_text=t(f"chart.axis.{by}", lang), type="category", tickangle=-60)
     fig.update_yaxes(title_text=t("chart.axis.institution", lang), autorange="reversed", type="category")
     return _layout(fig, title, lang, height=200 + ROW_PX * len(m))
 

@@ -15,7 +15,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
@@ -83,22 +83,27 @@ def assignments_table(scenario: Scenario, plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ASSIGNMENT_COLUMNS)
 
 
-def effort_matrix(scenario: Scenario, plan: Plan, totals: bool = True) -> pd.DataFrame:
-    """Person-months by institution (rows) and work package (columns): the staff-effort table of a proposal."""
+def effort_matrix(
+    scenario: Scenario, plan: Plan, totals: bool = True, by: Literal["work_package", "program"] = "work_package"
+) -> pd.DataFrame:
+    """Person-months by institution (rows) and work package or program (columns): the staff-effort table."""
+    program = {w.id: w.program for w in scenario.work_packages}
     effort: dict[tuple[str, str], float] = defaultdict(float)
     for a in plan.assignments:
         if a.institution is not None and a.effort_pm > 0:
-            effort[a.institution, a.work_package] += a.effort_pm
+            column = a.work_package if by == "work_package" else program.get(a.work_package, a.work_package)
+            effort[a.institution, column] += a.effort_pm
     used_insts = {i for i, _ in effort}
-    used_wps = {w for _, w in effort}
+    used_cols = {c for _, c in effort}
     rows = [i.id for i in scenario.institutions if i.id in used_insts]
     rows += sorted(used_insts - set(rows))
-    cols = [w.id for w in scenario.work_packages if w.id in used_wps]
-    cols += sorted(used_wps - set(cols))
+    order = [w.id for w in scenario.work_packages] if by == "work_package" else [p.id for p in scenario.programs]
+    cols = [c for c in order if c in used_cols]
+    cols += sorted(used_cols - set(cols))
     df = pd.DataFrame(
-        [[effort.get((i, w), 0.0) for w in cols] for i in rows],
+        [[effort.get((i, c), 0.0) for c in cols] for i in rows],
         index=pd.Index(rows, name="institution"),
-        columns=pd.Index(cols, name="work_package"),
+        columns=pd.Index(cols, name=by),
         dtype=float,
     )
     if totals:

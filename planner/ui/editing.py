@@ -29,7 +29,7 @@ from planner.io.yamledit import (
     shift_eol_comment,
     take_following,
 )
-from planner.io.yamlio import dump_yaml_text, load_yaml_text, to_plain
+from planner.io.yamlio import FastPathRefused, dump_yaml_text, load_fast, load_yaml_text, to_plain
 from planner.problem.validate import Problem, ScenarioError, parse_scenario
 from planner.ui.edit_tables import (
     HINTS,
@@ -49,6 +49,7 @@ from planner.ui.edit_tables import (
     tidy,
     to_node,
 )
+from planner.ui.table_pages import merge_page
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -173,12 +174,12 @@ def _list(doc: Any, section: str) -> list[Any]:
 
 def _rows(doc: Any, spec: Table) -> list[CommentedMap]:
     """The items of a table's section, refusing shapes a table cannot show."""
-    if not isinstance(doc, CommentedMap):
+    if not isinstance(doc, dict):  # a round-trip document, or the same data read the fast way (to show it)
         raise EditError([CellProblem(spec.name, None, None, None, "the file is not a YAML mapping; fix it as text")])
     seq = doc.get(spec.section)
     if seq is None:
         return []
-    if not isinstance(seq, CommentedSeq) or not all(isinstance(it, CommentedMap) for it in seq):
+    if not isinstance(seq, list) or not all(isinstance(it, dict) for it in seq):
         message = f"`{spec.section}` in the file is not a list of mappings; fix it as text"
         raise EditError([CellProblem(spec.name, None, None, None, message)])
     return list(seq)
@@ -189,10 +190,14 @@ def _copy(doc: Any) -> Any:
     return load_yaml_text(dump_yaml_text(doc))
 
 
-def apply_table(doc: Any, table: str, frame: pd.DataFrame) -> Any:
-    """A copy of `doc` with an edited table written back: only changed cells, added and deleted rows change."""
+def apply_table(doc: Any, table: str, frame: pd.DataFrame, copy: bool = True) -> Any:
+    """A copy of `doc` with an edited table written back: only changed cells, added and deleted rows change.
+
+    `copy=False` writes into `doc` itself (copying a 2,000-WP document costs seconds); after an EditError it may
+    hold part of the edit, so the caller drops it.
+    """
     spec = _spec(table)
-    new = _copy(doc)
+    new = _copy(doc) if copy else doc
     _rows(new, spec)  # refuse shapes a table cannot show
     known = {c.name for c in table_columns(new, table)} | {ORIGIN}
     problems = [
@@ -484,6 +489,8 @@ class EditSession:
         self._history: list[str] = []
         self._limit = history_limit
         self._doc: Any = None
+        self._plain: Any = None  # the current text read the fast way, to show tables (see `_shown`)
+        self._frames: dict[str, pd.DataFrame] = {}  # tables of the current text, made once per text
         self._validate()
 
     @property
@@ -507,18 +514,40 @@ class EditSession:
         return self.text != self.opened_text
 
     def frame(self, table: str) -> pd.DataFrame:
-        """The current contents of a table."""
-        return table_frame(self.doc, table)
+        """The current contents of a table (a copy of its own for the caller)."""
+        if table not in self._frames:
+            self._frames[table] = table_frame(self._shown(), table)
+        return self._frames[table].copy()
 
     def columns(self, table: str) -> tuple[Column, ...]:
         """The columns of a table for the current scenario."""
-        return table_columns(self.doc, table)
+        return table_columns(self._shown(), table)
 
     def apply(self, table: str, frame: pd.DataFrame) -> bool:
         """Write an edited table; the edit is kept even if the scenario becomes invalid. True if anything changed."""
         if _unchanged(frame, self.frame(table)):  # the app calls this on every rerun: skip the copy and validation
             return False
-        return self._commit(apply_table(self.doc, table, frame))
+        return self._write(table, frame)
+
+    def apply_page(
+        self, table: str, shown: pd.DataFrame, edited: pd.DataFrame, defaults: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Write an edited page of a table (`shown` as `page_of` gave it, `edited` as the editor returned it; see
+        `planner.ui.table_pages.merge_page`); rows outside the page are left alone. True if anything changed."""
+        if _unchanged(edited, shown.reset_index(drop=True)):  # the page's rows only: every rerun calls this
+            return False
+        return self._write(table, merge_page(self.frame(table), shown, edited, defaults))
+
+    def _write(self, table: str, frame: pd.DataFrame) -> bool:
+        """Write a table into the current document in place; a refused edit drops the document (it may hold part
+        of the edit), so that it is read again from the text, which the refusal left unchanged."""
+        try:
+            doc = apply_table(self.doc, table, frame, copy=False)
+        except EditError:
+            self._doc = None
+            self._forget()
+            raise
+        return self._commit(doc)
 
     def set_priorities(
         self, priorities: Sequence[str], mode: str | None = None, weights: Mapping[str, float] | None = None
@@ -532,6 +561,7 @@ class EditSession:
             return False
         self._push()
         self.text, self._doc = text, None
+        self._forget()
         self._validate()
         return True
 
@@ -540,6 +570,7 @@ class EditSession:
         if not self._history:
             return False
         self.text, self._doc = self._history.pop(), None
+        self._forget()
         self._validate()
         return True
 
@@ -556,12 +587,28 @@ class EditSession:
     def _commit(self, doc: Any) -> bool:
         """Make an edited document current (with undo) if its text differs; validate it at once."""
         text = dump_yaml_text(doc)
+        self._forget()  # `doc` may be the current document, written in place
         if text == self.text:
             return False
         self._push()
         self.text, self._doc = text, doc
         self._validate()
         return True
+
+    def _shown(self) -> Any:
+        """The current text as the tables show it: read the fast way (a 2,000-WP file in half a second, where the
+        round-trip document takes seconds and is needed only to write an edit), else the document itself."""
+        if self._plain is None:
+            try:
+                self._plain = load_fast(self.text)
+            except FastPathRefused:
+                self._plain = self.doc
+        return self._plain
+
+    def _forget(self) -> None:
+        """Drop what was derived from the previous text or document."""
+        self._plain = None
+        self._frames.clear()
 
     def _push(self) -> None:
         """Remember the current text for undo, keeping at most `history_limit` texts."""

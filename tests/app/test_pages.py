@@ -10,9 +10,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages.state import Result
 from planner import check_plan, load_scenario
+from planner.domain.settings import SolverSettings
 from planner.importers.psplib import import_psplib, scenario_to_yaml
-from tests.conftest import DATA, ROOT, SCENARIOS
+from planner.io.yamlio import dump_yaml_text
+from planner.report.charts import DETAIL_ROWS
+from planner.ui.table_pages import PAGE_ROWS
+from tests.conftest import DATA, ROOT, SCENARIOS, large_program
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -118,6 +123,14 @@ def optimize_until_a_plan(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """Open a tab of the Plan page (its tabs run lazily: only the open one draws)."""
+    at.session_state["plan_tab"] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def texts(elements: object) -> list[str]:
     return [str(e.value) for e in elements]  # type: ignore[attr-defined]
 
@@ -205,7 +218,10 @@ def test_optimize_shows_kpis_and_charts_and_caches(at: AppTest) -> None:
     assert kpis["Status"] in ("optimal", "feasible")
     assert int(kpis["Work packages planned"]) == len(result.plan.assignments)
     assert kpis["Completion"] == max(a.end_month for a in result.plan.assignments)
-    assert len(at.get("plotly_chart")) >= 5
+    assert len(at.get("plotly_chart")) == 1  # lazy tabs: only the open one (the Gantt) is drawn
+    for tab in ("Capacity", "Budget", "Funding", "Staff effort"):
+        open_tab(at, tab)
+        assert [c.key for c in at.get("plotly_chart")], tab
     # the same content and settings again: served from the cache, no new solve
     assert start_optimize(at) is None
     assert any("earlier solve" in s for s in texts(at.success)), texts(at.success)
@@ -308,6 +324,7 @@ def test_pin_here_adds_a_pin_and_reoptimizes(at: AppTest) -> None:
     plan = at.session_state["results"][-1].plan
     a = plan.assignments[0]
     go(at, "plan")
+    open_tab(at, "Work package")
     at.selectbox(key="detail_wp").set_value(a.work_package)
     at.run()
     opened = edit(at).scenario
@@ -390,3 +407,41 @@ def test_every_page_works_in_russian(at: AppTest) -> None:
     assert titles == ["Сценарий", "Правка", "Оптимизация", "План", "Сравнение", "Сохранение"]
     go(at, "plan")
     assert "Статус" in [m.label for m in at.metric]
+
+
+def test_a_large_program_pages_its_tables_and_drills_into_its_gantt(at: AppTest, folder: Path) -> None:
+    generated, plan = large_program()  # a plan made without a solver: the constructive plan, checked
+    text = dump_yaml_text(generated.model_dump(mode="json", exclude_none=True))
+    (folder / "large.yaml").write_text(text, encoding="utf-8")
+    at.run()
+    at.selectbox(key="scenario_pick").set_value("large.yaml")
+    at.run()
+    opened = edit(at).scenario
+    assert opened is not None, edit(at).problems
+    n = len(opened.work_packages)
+    go(at, "edit")
+    at.segmented_control(key="edit_table").set_value("work_packages")
+    at.run()
+    assert f"Rows 1–{PAGE_ROWS} of {n} shown" in texts(at.caption)[0]
+    program = opened.programs[1].id
+    at.selectbox(key="edit_program").set_value(program)
+    at.run()
+    mine = sum(w.program == program for w in opened.work_packages)
+    assert f"of {mine} shown ({n} in the table)" in texts(at.caption)[0]
+    at.number_input(key="edit_page").set_value(2)
+    at.run()
+    assert not at.exception and at.number_input(key="edit_page").value == min(2, -(-mine // PAGE_ROWS))
+
+    assert len(plan.assignments) > DETAIL_ROWS
+    at.session_state["results"] = [Result("large", opened, plan, SolverSettings())]
+    go(at, "plan")
+    summary = at.get("plotly_chart")
+    assert [c.key for c in summary] == ["gantt_summary_program"]  # one bar per program, not one per WP
+    at.selectbox(key="gantt_only_program").set_value(program)
+    at.run()
+    assert [c.key for c in at.get("plotly_chart")] == ["gantt"]
+    figures = at.session_state["figures"]
+    drawn = len(figures)
+    go(at, "scenario")
+    go(at, "plan")  # back on the Plan page: nothing drawn again
+    assert len(figures) == drawn

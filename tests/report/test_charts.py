@@ -12,6 +12,8 @@ import pytest
 from planner import Plan, Scenario, SolverSettings, Status, load_scenario, solve
 from planner.i18n import t
 from planner.report.charts import (
+    DETAIL_ROWS,
+    ROW_PX,
     budget_chart,
     capacity_heatmap,
     effort_heatmap,
@@ -23,8 +25,8 @@ from planner.report.charts import (
     month_start,
     progress_chart,
 )
-from planner.report.tables import kpis
-from tests.conftest import SCENARIOS, solved
+from planner.report.tables import assignments_table, kpis
+from tests.conftest import SCENARIOS, large_program, solved
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -218,3 +220,59 @@ def test_every_chart_draws_a_scenario_without_currencies_or_funders(name: str) -
     fig = CHARTS[name](minimal, plan, "ru")
     no_plan = {t("chart.no_plan", "ru", status=t(f"kpi.status.{s}", "ru")) for s in Status}
     assert fig.data and not no_plan & {a.text for a in fig.layout.annotations}
+
+
+@pytest.fixture(scope="module")
+def large() -> tuple[Scenario, Plan]:
+    s, p = large_program()
+    assert len(p.assignments) > DETAIL_ROWS
+    return s, p
+
+
+@pytest.mark.parametrize("by", ["program", "institution"])
+def test_gantt_of_a_large_plan_draws_one_bar_per_group_over_its_span(large: tuple[Scenario, Plan], by: str) -> None:
+    s, p = large
+    fig = gantt(s, p, by=by)  # type: ignore[arg-type]
+    table = assignments_table(s, p)
+    spans = table.groupby(by).agg(start=("start_month", "min"), end=("end_month", "max"), n=("work_package", "size"))
+    bars = _bars(fig)
+    drawn = {g: (b0, w, c[4]) for b in bars for g, b0, w, c in zip(b.y, b.base, b.x, b.customdata, strict=True)}
+    assert set(drawn) == set(spans.index)
+    for group, (begin, width, n) in drawn.items():
+        assert begin == month_start(spans.loc[group, "start"])
+        assert begin + dt.timedelta(milliseconds=width) == month_after(spans.loc[group, "end"])
+        assert n == spans.loc[group, "n"]
+    order = [x.id for x in (s.programs if by == "program" else s.institutions)]
+    assert list(fig.layout.yaxis.categoryarray) == [g for g in order if g in drawn]  # the file's order
+    assert fig.layout.height < 140 + ROW_PX * (len(drawn) + 1)  # one row per group, not per work package
+
+
+def test_gantt_drills_down_to_the_work_packages_of_one_program(large: tuple[Scenario, Plan]) -> None:
+    s, p = large
+    program = s.programs[1]
+    fig = gantt(s, p, only=program.id, lang="ru")
+    mine = {w.id for w in s.work_packages if w.program == program.id} & {a.work_package for a in p.assignments}
+    assert {wp for b in _bars(fig) for wp in b.y[1]} == mine
+    assert program.id in fig.layout.title.text
+
+
+def test_gantt_of_a_small_plan_draws_every_work_package_or_one_institution(features: Scenario, plan: Plan) -> None:
+    assert len(plan.assignments) <= DETAIL_ROWS
+    assert sum(len(b.base) for b in _bars(gantt(features, plan))) == len(plan.assignments)
+    institution = plan.assignments[0].institution
+    fig = gantt(features, plan, by="institution", only=institution)
+    assert {g for b in _bars(fig) for g in b.y[0]} == {institution}
+
+
+def test_gantt_of_a_group_without_work_says_so(features: Scenario, plan: Plan) -> None:
+    fig = gantt(features, plan, only="no-such-program")
+    assert not _bars(fig) and fig.layout.annotations
+
+
+def test_effort_heatmap_of_a_large_plan_sums_by_program(large: tuple[Scenario, Plan]) -> None:
+    s, p = large
+    fig = effort_heatmap(s, p)
+    heat = fig.data[0]
+    assert set(heat.x) <= {x.id for x in s.programs}
+    total = sum(v for row in heat.z for v in row if v == v and v is not None)
+    assert total == pytest.approx(sum(a.effort_pm for a in p.assignments if a.institution))

@@ -103,6 +103,15 @@ def test_effort_matrix_totals_equal_the_assigned_effort(scenario: Scenario, plan
         assert body.loc[a.institution, a.work_package] == pytest.approx(a.effort_pm)
 
 
+def test_effort_matrix_by_program_sums_the_work_packages_of_each(scenario: Scenario, plan: Plan) -> None:
+    by_wp = effort_matrix(scenario, plan, totals=False)
+    by_program = effort_matrix(scenario, plan, totals=False, by="program")
+    program = {w.id: w.program for w in scenario.work_packages}
+    expected = by_wp.T.groupby(program).sum().T
+    assert by_program.columns.name == "program"
+    pd.testing.assert_frame_equal(by_program, expected[list(by_program.columns)], check_names=False)
+
+
 def test_capacity_use_stays_within_capacity_and_honours_years(scenario: Scenario, plan: Plan) -> None:
     df = capacity_use(scenario, plan)
     assert len(df) == len(scenario.institutions) * scenario.time.periods
