@@ -9,7 +9,8 @@ import pytest
 from ortools.sat.python import cp_model
 
 from planner.check import check_plan
-from planner.construct.serial import construct
+from planner.construct.serial import Builder as Builder_
+from planner.construct.serial import _place_all, construct
 from planner.cpsat.constraints import add_rules
 from planner.cpsat.model import Builder
 from planner.cpsat.solver import _hint_decisions
@@ -109,3 +110,24 @@ def test_more_passes_run_while_time_allows() -> None:
     p = prepare(s)
     assert construct(p, passes=0) is None  # no pass asked for, no time given: nothing tried
     assert construct(p, passes=0, until=time.perf_counter() + 600) is not None
+
+
+def test_a_pass_goes_on_after_a_conflict_and_reports_every_one() -> None:
+    # Only b (2 PM a period) has c1 at 4. W1/W2 both need all of it until April, W4/W5 until August: one of
+    # each pair cannot fit. W3 waits for both and is not a conflict of its own.
+    full = {"effort_pm": 8, "duration": 4, "requires": {"c1": 4}}
+    s = scenario(
+        work_packages=wps(
+            {"id": "W1", **full, "deadline": "2025-04"},
+            {"id": "W2", **full, "deadline": "2025-04"},
+            {"id": "W3", "after": ["W1", "W2"]},
+            {"id": "W4", **full, "deadline": "2025-08"},
+            {"id": "W5", **full, "deadline": "2025-08"},
+        )
+    )
+    b = Builder_(prepare(s))
+    required = b.required()
+    assert required is not None
+    failed = _place_all(b, required)
+    assert len(failed) == 2 and len({"W1", "W2"} & set(failed)) == 1 and len({"W4", "W5"} & set(failed)) == 1
+    assert set(b.placed) == {"W1", "W2", "W4", "W5"} - set(failed)  # W3 waits, not counted
