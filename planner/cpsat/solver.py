@@ -239,8 +239,10 @@ def _full_model(
     stop: threading.Event | None,
     constructed: list[Decision] | None,
     background: dict[str, list[int]] | None = None,
+    lead: int | None = None,
 ) -> Plan:
-    """One CP-SAT model of the whole (sub-)problem, solved stage by stage, hinted with `constructed`."""
+    """One CP-SAT model of the whole (sub-)problem, solved stage by stage, hinted with `constructed`; stages from
+    index `lead` on get at most TRAILING_STAGE_S each (a neighbourhood's first rounds, see `lns._leading`)."""
     b = Builder(problem, background=background)
     add_rules(b)
     if b.makespan is not None:
@@ -251,7 +253,7 @@ def _full_model(
             _complete_hint(b)
     objective = problem.scenario.objective
     terms = build_terms(b, list(objective.priorities))
-    run = _run_stages(b, objective, terms, settings, started, on_progress, stop)
+    run = _run_stages(b, objective, terms, settings, started, on_progress, stop, lead)
     fallback: Callable[[], list[Decision] | None] | None = None
     if background is None:
         fallback = (lambda: constructed) if constructed is not None else (lambda: _constructed(problem))
@@ -259,10 +261,19 @@ def _full_model(
 
 
 def _sub_solve(
-    problem: PreparedProblem, settings: SolverSettings, hint: list[Decision], background: dict[str, list[int]]
+    problem: PreparedProblem,
+    settings: SolverSettings,
+    hint: list[Decision],
+    background: dict[str, list[int]],
+    lead: int | None = None,
 ) -> Plan:
     """A neighbourhood of the large-neighbourhood search, as its own small model (no fallback plan)."""
-    return _full_model(problem, settings, time.perf_counter(), None, None, hint, background)
+    return _full_model(problem, settings, time.perf_counter(), None, None, hint, background, lead)
+
+
+TRAILING_STAGE_S = 0.5
+"""Seconds at most for each stage after the leading ones in a neighbourhood's first rounds: enough to take the
+hint and tidy the later priorities (cost) without spending the neighbourhood's time on them."""
 
 
 def _finish_margin(problem: PreparedProblem) -> float:
@@ -293,8 +304,10 @@ def _run_stages(
     started: float,
     on_progress: ProgressFn | None,
     stop: threading.Event | None,
+    lead: int | None = None,
 ) -> _Stages:
-    """One stage per term in priority order (each keeping the earlier terms at their best), or one weighted stage."""
+    """One stage per term in priority order (each keeping the earlier terms at their best), or one weighted stage;
+    stages from index `lead` on get at most TRAILING_STAGE_S."""
     lexicographic = objective.mode == "lexicographic"
     run = _Stages(
         names=[t.value for t in objective.priorities] if lexicographic else ["weighted"], lexicographic=lexicographic
@@ -309,7 +322,8 @@ def _run_stages(
             b.model.minimize(weighted(terms, dict(objective.weights)))
             scale, sign = 1, 1
         stage_solver = cp_model.CpSolver()
-        _parameters(stage_solver, settings, _budget(settings, started, k, len(run.names)), search)
+        budget = _budget(settings, started, k, len(run.names), lead)
+        _parameters(stage_solver, settings, budget, search)
         t0 = time.perf_counter()
         watcher = _Watcher(k, len(run.names), name, scale, sign, started, on_progress)
         if on_progress is not None:
@@ -578,11 +592,18 @@ def _value_proven(stages: list[Stage], names: list[str]) -> bool:
     return False
 
 
-def _budget(settings: SolverSettings, started: float, stage: int, stages: int) -> float:
-    """Seconds for a stage: an equal share of what is left (of the deterministic limit when reproducible)."""
-    if settings.reproducible:
-        return settings.time_limit_s / stages
-    return (settings.time_limit_s - (time.perf_counter() - started)) / (stages - stage)
+def _budget(settings: SolverSettings, started: float, stage: int, stages: int, lead: int | None = None) -> float:
+    """Seconds for a stage: an equal share of what is left (of the deterministic limit when reproducible); with
+    `lead`, stages from that index on get TRAILING_STAGE_S at most and the leading ones share the rest."""
+    if settings.reproducible:  # shares of the whole limit, in deterministic time (nothing depends on the clock)
+        stage, left = 0, settings.time_limit_s
+    else:
+        left = settings.time_limit_s - (time.perf_counter() - started)
+    if lead is None or lead >= stages:
+        return left / (stages - stage)
+    if stage >= lead:
+        return min(TRAILING_STAGE_S, left / (stages - stage))
+    return max(left / (stages - stage), (left - TRAILING_STAGE_S * (stages - lead)) / (lead - stage))
 
 
 def _solve_stage(

@@ -524,3 +524,13 @@ def test_a_reproducible_limit_converts_to_deterministic_units_at_the_calibrated_
     _parameters(solver, SolverSettings(time_limit_s=10, reproducible=True), 10)
     assert solver.parameters.max_deterministic_time == pytest.approx(10 * DETERMINISTIC_PER_SECOND)
     assert DETERMINISTIC_PER_SECOND < 1  # one unit took more than a second here (benchmark machine, 2 cores)
+
+
+def test_a_neighbourhoods_trailing_stages_get_a_moment_and_the_leading_ones_share_the_rest() -> None:
+    from planner.cpsat.solver import TRAILING_STAGE_S, _budget
+
+    settings = SolverSettings(time_limit_s=5, reproducible=True)  # shares of the limit: no clock involved
+    assert [_budget(settings, 0.0, k, 3) for k in range(3)] == pytest.approx([5 / 3] * 3)
+    led = [_budget(settings, 0.0, k, 3, lead=2) for k in range(3)]
+    assert led == pytest.approx([(5 - TRAILING_STAGE_S) / 2, (5 - TRAILING_STAGE_S) / 2, TRAILING_STAGE_S])
+    assert _budget(settings, 0.0, 0, 2, lead=2) == pytest.approx(2.5)  # nothing trails: as without a lead
