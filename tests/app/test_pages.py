@@ -445,3 +445,58 @@ def test_a_large_program_pages_its_tables_and_drills_into_its_gantt(at: AppTest,
     go(at, "scenario")
     go(at, "plan")  # back on the Plan page: nothing drawn again
     assert len(figures) == drawn
+
+
+def _forbid_where_planned(at: AppTest) -> str:
+    """An edit after the solve: the newest plan's first work package is forbidden where the plan puts it (another
+    institution can do it, so the scenario stays valid and the plan now breaks a rule)."""
+    plan = at.session_state["results"][-1].plan
+    first = plan.assignments[0]
+    session = edit(at)
+    frame = session.frame("forbids")
+    row = {column: None for column in frame.columns} | {
+        "work_package": first.work_package,
+        "institution": first.institution,
+    }
+    assert session.apply("forbids", pd.concat([frame, pd.DataFrame([row])], ignore_index=True))
+    assert session.scenario is not None, session.problems
+    return first.work_package
+
+
+def test_a_plan_solved_before_an_edit_is_checked_against_the_edited_scenario(at: AppTest) -> None:
+    """Issue 16, finding 3: a plan that breaks a rule of the current scenario is never labelled feasible."""
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    optimize_to_the_end(at)
+    wp = _forbid_where_planned(at)
+    go(at, "plan")
+    kpis = {m.label: m.value for m in at.metric}
+    assert kpis["Status"] == "breaks 1 rule(s) of the current scenario" and kpis["Gap to the best possible"] == "—"
+    assert any("breaks 1 rule" in e for e in texts(at.error)), texts(at.error)
+    assert any(wp in m and "forbid" in m for m in texts(at.markdown)), texts(at.markdown)
+    figure = at.get("plotly_chart")[0].proto.spec
+    assert '"Breaks a rule"' in figure  # the work that breaks it is crossed on the Gantt
+    go(at, "optimize")
+    assert not texts(at.success) and any("breaks 1 rule" in e for e in texts(at.error))
+    open_tab(go(at, "plan"), "Downloads")
+    assert any("breaks 1 rule" in w for w in texts(at.warning)), texts(at.warning)
+
+
+def test_an_uploaded_plan_is_labelled_by_the_checker_not_by_its_file(at: AppTest) -> None:
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    optimize_to_the_end(at)
+    _forbid_where_planned(at)
+    solved_result = at.session_state["results"][-1]
+    claimed = solved_result.plan.model_copy(update={"gap": 0.004})  # a baseline file says "feasible, 0.40 %"
+    opened = edit(at).scenario
+    assert opened is not None
+    at.session_state["results"].append(Result("#2 baseline.json", opened, claimed, SolverSettings()))
+    go(at, "compare")
+    assert not at.exception
+    labels = at.selectbox(key="compare_b").options
+    assert all("breaks 1 rule" in label for label in labels), labels
+    status = next(m for m in at.metric if m.label == "Status")
+    assert status.value == "breaks 1 rule(s) of the current scenario"
+    go(at, "plan")
+    assert {m.label: m.value for m in at.metric}["Status"].startswith("breaks")
