@@ -38,15 +38,14 @@ st.segmented_control(
     key="preset",
     on_change=_apply_preset,
 )
-with st.form("settings"):
+# Not a form: a value typed and then left (another page, a preset) is kept, not lost until a submit.
+with st.container(border=True):
     c = st.columns(4)
     c[0].number_input(t("optimize.time_limit", lang), 1.0, 3600.0, step=5.0, key="time_limit")
     c[1].number_input(t("optimize.workers", lang), 1, 16, help=t("optimize.workers_help", lang), key="workers")
     c[2].number_input(t("optimize.seed", lang), 0, 2**31 - 1, help=t("optimize.seed_help", lang), key="seed")
     c[3].toggle(t("optimize.reproducible", lang), help=t("optimize.reproducible_help", lang), key="reproducible")
-    run = st.form_submit_button(
-        t("optimize.run", lang), type="primary", icon=":material/play_arrow:", key="optimize_run"
-    )
+    run = st.button(t("optimize.run", lang), type="primary", icon=":material/play_arrow:", key="optimize_run")
 st.session_state["optimize_settings"] = {name: st.session_state[name] for name in SETTINGS}
 
 with st.expander(

@@ -500,3 +500,104 @@ def test_an_uploaded_plan_is_labelled_by_the_checker_not_by_its_file(at: AppTest
     assert status.value == "breaks 1 rule(s) of the current scenario"
     go(at, "plan")
     assert {m.label: m.value for m in at.metric}["Status"].startswith("breaks")
+
+
+def test_a_preset_sets_the_form_and_the_settings_survive_leaving_the_page(at: AppTest) -> None:
+    """Issue 16, finding 6: presets used to highlight but leave the limit at 5 s and the toggle off."""
+    go(at, "optimize")
+    at.segmented_control(key="preset").set_value("default")
+    at.run()
+    assert at.number_input(key="time_limit").value == 30.0
+    at.segmented_control(key="preset").set_value("reproducible")
+    at.run()
+    assert at.toggle(key="reproducible").value is True
+    at.segmented_control(key="preset").set_value("thorough")
+    at.run()
+    assert at.number_input(key="time_limit").value == 300.0 and at.toggle(key="reproducible").value is False
+    at.number_input(key="time_limit").set_value(42.0)
+    at.run()
+    go(at, "scenario")
+    go(at, "optimize")  # back: the limit the user set, not the preset's 5 s
+    assert at.number_input(key="time_limit").value == 42.0
+    assert at.segmented_control(key="preset").value == "thorough"
+    at.segmented_control(key="preset").set_value(None)  # a click on the chosen preset keeps it
+    at.run()
+    assert at.segmented_control(key="preset").value == "thorough"
+
+
+def test_stop_says_the_best_plan_so_far_is_kept(at: AppTest) -> None:
+    """Issue 16, finding 8: after Stop the page says so at once, with the checked status."""
+    optimize_until_a_plan(at)
+    result = at.session_state["results"][-1]
+    assert result.stopped or result.plan.status.value == "optimal"
+    if result.stopped:
+        assert any("Stopped after" in s and "best plan found so far" in s for s in texts(at.success)), texts(at.success)
+
+
+def test_the_progress_names_the_stage_before_the_first_plan(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16, finding 8: the stage and what is happening show from the start, not '—' and an empty chart."""
+    import threading
+
+    release = threading.Event()
+
+    def waiting(scenario: object, settings: object, progress: object, stop: threading.Event) -> None:
+        release.wait(HANG_GUARD_S)
+        raise RuntimeError("released")
+
+    monkeypatch.setattr("planner.cpsat.solver.solve", waiting)
+    job = start_optimize(at)
+    assert job is not None and job.running
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Stage"].startswith("1/") and metrics["First plan"] == "—"
+    assert any("Searching for a first plan" in c for c in texts(at.caption)), texts(at.caption)
+    assert not at.get("plotly_chart")
+    release.set()
+    assert job.wait(HANG_GUARD_S)
+
+
+def test_pin_here_offers_only_institutions_that_can_do_the_work(at: AppTest) -> None:
+    """Issue 16, finding 10: no pin at an institution without the competency."""
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    optimize_to_the_end(at)
+    go(at, "plan")
+    open_tab(at, "Work package")
+    at.selectbox(key="detail_wp").set_value("U-02")  # composites: tusur and tpu, not bsuir
+    at.run()
+    assert at.selectbox(key="detail_institution").options == ["tusur · TUSUR", "tpu · Tomsk Polytechnic University"]
+
+
+def test_an_explanation_is_one_list_with_nested_rules(at: AppTest) -> None:
+    """Issue 16, finding 10: the explainer's '- rule' lines were drawn as '- - rule', a broken nested bullet."""
+    from planner.ui.verdict import explanation_markdown
+
+    lines = ["no plan satisfies all of these rules together:", "- U-03 comes after U-01", "- U-03 is pinned"]
+    assert explanation_markdown(lines) == (
+        "- no plan satisfies all of these rules together:\n    - U-03 comes after U-01\n    - U-03 is pinned"
+    )
+
+
+def test_run_labels_are_cut_at_a_word() -> None:
+    from app_pages.state import short
+
+    name = "Belarus – Tomsk Oblast joint R&D program 2025–2030"
+    assert short(name) == "Belarus – Tomsk Oblast joint R&D…"
+    assert short("Minimal two-country program") == "Minimal two-country program"
+
+
+def test_the_russian_plan_page_has_no_english_labels(at: AppTest) -> None:
+    """Issue 16, finding 11: tables, headers, reasons and numbers of the Plan page in Russian, in one format."""
+    at.sidebar.selectbox(key="lang").set_value("ru")
+    at.run()
+    optimize_until_a_plan(at)
+    go(at, "plan")
+    for label, value in {m.label: m.value for m in at.metric}.items():
+        assert "," not in value or "\u00a0" in value or not value[0].isdigit(), (label, value)
+    for tab in ("Бюджет", "Не вошло"):
+        open_tab(at, tab)
+        for frame in at.dataframe:
+            headers = [str(c) for c in frame.value.columns]
+            assert not [h for h in headers if h.isascii() and h not in ("Σ", "A", "B")], headers
+    left_out = at.dataframe[0].value if at.dataframe else None
+    if left_out is not None and len(left_out):
+        assert not [r for r in left_out.iloc[:, 1] if str(r).startswith(("optional", "overlap", "depends"))]
