@@ -7,16 +7,25 @@ import streamlit as st
 from planner.domain.scenario import TERM_MEANING, Term
 from planner.i18n import t
 from planner.ui.edit_tables import ORIGIN, Column
+from planner.ui.edit_view import PROBLEM, column_label
 from planner.ui.editing import EditSession
 
 
-def column_config(columns: tuple[Column, ...]) -> dict[str, Any]:
-    """One editor column per spec: numbers, levels 1–5, checkboxes, choices, text; the row-origin column hidden."""
-    config: dict[str, Any] = {ORIGIN: None}
+def column_config(columns: tuple[Column, ...], lang: str) -> dict[str, Any]:
+    """One editor column per spec, headed in words: numbers (as typed, no padding decimals), levels 1–5,
+    checkboxes, choices, text; the row-origin column hidden, the problem column read-only and first."""
+    config: dict[str, Any] = {
+        ORIGIN: None,
+        PROBLEM: st.column_config.TextColumn(t("edit.col.problem", lang), disabled=True, pinned=True, width="medium"),
+    }
     for c in columns:
-        label = f"{c.name} *" if c.required else c.name
-        if c.kind == "number":
-            config[c.name] = st.column_config.NumberColumn(label, help=c.help)
+        label = column_label(c.name, lang) + (" *" if c.required else "")
+        if c.name == "capacity_pm":
+            config[c.name] = st.column_config.NumberColumn(
+                label, help=f"{c.help} {t('edit.capacity_override_help', lang)}", format="plain"
+            )
+        elif c.kind == "number":
+            config[c.name] = st.column_config.NumberColumn(label, help=c.help, format="plain")
         elif c.kind == "level":
             config[c.name] = st.column_config.NumberColumn(label, help=c.help, min_value=1, max_value=5, step=1)
         elif c.kind == "bool":

@@ -355,7 +355,7 @@ def shown(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     if "reason" in out.columns:
         out["reason"] = [reason_text(str(r), lang) for r in out["reason"]]
     if "kind" in out.columns:
-        out["kind"] = [t(f"table.kind.{k}", lang) for k in out["kind"]]
+        out["kind"] = [_word("table.kind", k, lang) for k in out["kind"]]
     for axis in (out.index, out.columns):
         if axis.name is not None:
             axis.name = _header(axis.name, lang)
@@ -390,8 +390,13 @@ def _decimals(x: float) -> int:
 
 
 def _header(name: object, lang: str) -> object:
+    return _word("table.col", name, lang)
+
+
+def _word(section: str, name: object, lang: str) -> object:
+    """The text of `section.name` in a language, or the name as written when it has none."""
     try:
-        return t(f"table.col.{name}", lang)
+        return t(f"{section}.{name}", lang)
     except KeyError:
         return name
 

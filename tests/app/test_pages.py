@@ -197,7 +197,9 @@ def test_edit_is_validated_at_once_and_can_be_undone(at: AppTest) -> None:
     go(at, "edit")
     assert session.problems
     assert any("no-such-skill" in x for x in texts(at.markdown)), texts(at.markdown)
-    for _ in range(2):
+    for table in ("institutions", "work_packages"):  # Undo takes back the edits of the table shown
+        at.segmented_control(key="edit_table").set_value(table)
+        at.run()
         at.button(key="edit_undo").click()
         at.run()
     assert edit(at).text == original and not edit(at).changed
@@ -601,3 +603,56 @@ def test_the_russian_plan_page_has_no_english_labels(at: AppTest) -> None:
     left_out = at.dataframe[0].value if at.dataframe else None
     if left_out is not None and len(left_out):
         assert not [r for r in left_out.iloc[:, 1] if str(r).startswith(("optional", "overlap", "depends"))]
+
+
+def test_edit_page_names_columns_marks_faulty_rows_and_undoes_per_table(at: AppTest) -> None:
+    """Issue 16, finding 9 (the page): headers in words, no "None" in empty cells, the faulty row marked, problems
+    above the table, Undo per table saying what it undid, the chosen table kept on a second click."""
+    go(at, "edit")
+    set_capacity(at, "bsuir", 99)
+    session = edit(at)
+    frame = session.frame("work_packages")
+    frame.loc[1, "requires"] = "no-such-skill: 3"
+    assert session.apply("work_packages", frame)
+    go(at, "edit")
+    assert at.segmented_control(key="edit_table").value == "institutions"
+    at.segmented_control(key="edit_table").set_value("work_packages")
+    at.run()
+    at.segmented_control(key="edit_table").set_value(None)  # a click on the chosen button
+    at.run()
+    assert at.segmented_control(key="edit_table").value == "work_packages"
+    from planner.ui.edit_view import PROBLEM, editor_rows, problems_by_row
+
+    rows = editor_rows(
+        session.frame("work_packages"),
+        session.columns("work_packages"),
+        problems_by_row(session.problems, "work_packages"),
+        "en",
+    )
+    assert (
+        next(iter(rows.columns)) == PROBLEM and "no-such-skill" in rows.loc[1, PROBLEM] and rows.loc[0, PROBLEM] == ""
+    )
+    assert not any(v is None or (isinstance(v, float) and v != v) for v in rows["note"])  # blank, not "None"
+    assert at.button(key="edit_undo").label == "Undo in Work packages"
+    at.button(key="edit_undo").click()
+    at.run()
+    assert any("Undone in Work packages" in s and "no-such-skill" in s for s in texts(at.success)), texts(at.success)
+    assert "99" in edit(at).text  # the institutions edit stays
+
+
+def test_opening_another_file_asks_before_discarding_unsaved_edits(at: AppTest) -> None:
+    """Issue 16, finding 9: opening another file discarded unsaved edits without asking."""
+    set_capacity(at, "bsuir", 99)
+    at.run()
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    assert edit(at).name == DEMO and edit(at).changed  # nothing lost yet
+    assert any("unsaved edits" in w for w in texts(at.warning)), texts(at.warning)
+    at.button(key="keep_editing").click()
+    at.run()
+    assert edit(at).name == DEMO and not any("unsaved edits" in w for w in texts(at.warning))
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    at.button(key="discard_open").click()
+    at.run()
+    assert edit(at).name == "minimal.yaml" and not edit(at).changed
