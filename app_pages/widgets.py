@@ -72,3 +72,19 @@ def objective_editor(edit: EditSession, lang: str, key: str) -> bool:
     if st.button(t("edit.apply", lang), key=f"{key}-apply", disabled=not priorities):
         return edit.set_priorities(priorities, mode=mode, weights=weights or None)
     return False
+
+
+def localize_uploaders(lang: str) -> None:
+    """Streamlit draws the file uploader's button and size note in English only; in another language both are
+    replaced through CSS with the language's texts (the widget itself is unchanged)."""
+    if lang == "en":
+        return
+    button, note = t("upload.button", lang), t("upload.note", lang)
+    st.html(
+        "<style>"
+        '[data-testid="stFileUploaderDropzone"] button p {font-size: 0}'
+        f'[data-testid="stFileUploaderDropzone"] button p::after {{content: "{button}"; font-size: 0.875rem}}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0}'
+        f'[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{note}"; font-size: 0.75rem}}'
+        "</style>"
+    )

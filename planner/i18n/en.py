@@ -388,4 +388,6 @@ TEXT: dict[str, str] = {
     "scenario.unsaved_open": "{name} has unsaved edits. Open {other} and discard them?",
     "scenario.discard_open": "Discard my edits and open it",
     "scenario.keep_editing": "Keep editing",
+    "upload.button": "Upload",
+    "upload.note": "up to 20 MB per file",
 }

@@ -388,4 +388,6 @@ TEXT: dict[str, str] = {
     "scenario.unsaved_open": "В {name} есть несохранённые правки. Открыть {other} и отбросить их?",
     "scenario.discard_open": "Отбросить правки и открыть",
     "scenario.keep_editing": "Продолжить правку",
+    "upload.button": "Загрузить",
+    "upload.note": "не больше 20 МБ на файл",
 }
