@@ -37,6 +37,8 @@ def optimize_to_the_end(page: Page, title: str = "Optimize", limit: str = "600")
     page.locator(".st-key-time_limit input").fill(limit)
     page.locator(".st-key-time_limit input").press("Tab")
     page.locator(".st-key-optimize_run button").click()
+    # The outcome (a plan, or why there is none) shows once the solve has ended; the Stop button may never show.
+    expect(page.get_by_test_id("stAlert").first).to_be_visible(timeout=PLAN_TIMEOUT_MS)
     expect(page.locator(".st-key-optimize_stop")).to_be_hidden(timeout=PLAN_TIMEOUT_MS)
     wait_for_app(page)
 

@@ -68,7 +68,8 @@ def optimize(page: Page, shot_name: str) -> None:
     stop = page.locator(".st-key-optimize_stop")
     expect(stop).to_be_visible()  # the solve runs off the script thread: live progress, Stop
     # The live "Best" metric shows "—" until the solver reports a plan, then the plan's objective value.
-    best = page.get_by_test_id("stMetric").filter(has_text="Best").get_by_test_id("stMetricValue")
+    label = page.get_by_test_id("stMetricLabel").get_by_text("Best", exact=True)  # not "Gap to the best possible"
+    best = page.get_by_test_id("stMetric").filter(has=label).get_by_test_id("stMetricValue")
     expect(best).to_have_text(re.compile(r"\d"), timeout=PLAN_TIMEOUT_MS)
     shot(page, f"main-flow-{shot_name}")
     stop.get_by_role("button", name="Stop").click()
