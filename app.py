@@ -9,11 +9,13 @@ import logging
 import streamlit as st
 
 from app_pages import state
+from app_pages.widgets import localize_uploaders
 from planner.i18n import t
 
 st.set_page_config(page_title="Joint R&D Program Planner", page_icon=":material/hub:", layout="wide")
 state.init()
 lang = state.language_picker()
+localize_uploaders(lang)
 
 PAGES = [
     st.Page(

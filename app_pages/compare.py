@@ -20,7 +20,7 @@ if len(results) < 2:
     st.info(t("compare.need_two", lang, n=len(results)))
     st.stop()
 
-labels = [r.label for r in results]
+labels = [state.label(r) for r in results]  # with each plan's status against the scenario open now
 c = st.columns(2)
 a_label = c[0].selectbox(t("compare.a", lang), labels, index=len(labels) - 2, key="compare_a")
 b_label = c[1].selectbox(t("compare.b", lang), labels, index=len(labels) - 1, key="compare_b")
@@ -30,10 +30,25 @@ if a is b:
     st.warning(t("compare.same", lang))
     st.stop()
 
+verdicts = (state.verdict(a), state.verdict(b))
+for name, verdict in zip("AB", verdicts, strict=True):
+    if verdict.violations:
+        with st.expander(t("compare.breaks", lang, plan=name, status=verdict.status(lang)), icon=":material/error:"):
+            st.markdown("\n".join(f"- {line}" for line in verdict.lines(lang)))
+
 comparison = compare(a.scenario, a.plan, b.scenario, b.plan)
 st.subheader(t("compare.kpis", lang))
 cols = st.columns(min(6, max(1, len(comparison.kpis))))
 for k, kpi in enumerate(comparison.kpis):
+    if kpi.key == "status":  # the checked status, never the plan's own word (planner.ui.verdict)
+        cols[k % len(cols)].metric(
+            kpi.label(lang),
+            verdicts[1].status(lang),
+            t("compare.was", lang, status=verdicts[0].status(lang)),
+            delta_color="off",
+            delta_arrow="off",
+        )
+        continue
     cols[k % len(cols)].metric(
         kpi.label(lang),
         kpi.show(kpi.b, lang),
@@ -52,5 +67,14 @@ else:
         for line in comparison.sentences(lang):
             st.markdown(f"- {line}")
 st.plotly_chart(
-    gantt_compare(a.scenario, a.plan, b.scenario, b.plan, labels=("A", "B"), lang=lang), key="compare_gantt"
+    gantt_compare(
+        a.scenario,
+        a.plan,
+        b.scenario,
+        b.plan,
+        labels=("A", "B"),
+        lang=lang,
+        flagged=(verdicts[0].flagged(), verdicts[1].flagged()),
+    ),
+    key="compare_gantt",
 )

@@ -1,10 +1,11 @@
-"""Edit page: the scenario's tables, validated at every edit, with undo."""
+"""Edit page: the scenario's tables, validated at every edit, with undo per table."""
 
 import streamlit as st
 
 from app_pages import state
 from app_pages.widgets import column_config, objective_editor
 from planner.i18n import t
+from planner.ui.edit_view import capacity_notes, editor_rows, problems_by_row, undone_text, without_marks
 from planner.ui.editing import TABLES, EditError
 from planner.ui.table_pages import PAGE_ROWS, page_of
 
@@ -21,27 +22,52 @@ tables = [*TABLES, "objective"]
 if focus is not None:
     st.session_state["edit_table"] = focus[0]
 st.session_state.setdefault("edit_table", tables[0])
+st.session_state.setdefault("edit_table_shown", st.session_state["edit_table"])
 
-top = st.columns([5, 1])
-table = top[0].segmented_control(
-    t("edit.table", lang), tables, format_func=lambda name: t(f"edit.table.{name}", lang), key="edit_table"
+
+def _keep_table() -> None:
+    """A click on the table already chosen deselects it in the control: keep showing that table."""
+    if st.session_state.get("edit_table") is None:
+        st.session_state["edit_table"] = st.session_state["edit_table_shown"]
+    st.session_state["edit_table_shown"] = st.session_state["edit_table"]
+
+
+# The whole width: ten table buttons fit one row at 1500 px only without a column beside them.
+table = st.segmented_control(
+    t("edit.table", lang),
+    tables,
+    format_func=lambda name: t(f"edit.table.{name}", lang),
+    key="edit_table",
+    on_change=_keep_table,
 )
-if top[1].button(
-    t("edit.undo", lang), disabled=not edit.can_undo, icon=":material/undo:", width="stretch", key="edit_undo"
+table = table or st.session_state["edit_table_shown"]
+table_name = t(f"edit.table.{table}", lang)
+undone = st.session_state.pop("edit_undone", None)
+if st.button(
+    t("edit.undo", lang, table=table_name),
+    disabled=not edit.can_undo_table(table),
+    icon=":material/undo:",
+    key="edit_undo",
 ):
-    edit.undo()
+    done = edit.undo_table(table)
+    if done is not None:
+        st.session_state["edit_undone"] = undone_text(done, lang, table_name)
     st.session_state["edit_version"] = version + 1
     st.rerun()
+if undone:
+    st.success(undone)
 
+# Everything that is wrong is listed here, above the table: the scenario's problems, then cells that cannot be read.
 if edit.problems:
     with st.expander(t("edit.problems", lang, n=len(edit.problems)), expanded=True):
         for problem in edit.problems:
             st.markdown(f"- `{problem}`")
+cell_errors = st.container()
 if focus is not None:
     _, row, column = focus
     st.warning(t("edit.focus", lang, row="—" if row is None else row + 1, column=column or "—"))
 
-if table == "objective" or table is None:
+if table == "objective":
     if objective_editor(edit, lang, key="edit-objective"):
         st.session_state["edit_version"] = version + 1
         st.rerun()
@@ -88,19 +114,24 @@ st.caption(
         total=view.total,
     )
 )
+columns = edit.columns(table)
 edited = st.data_editor(
-    view.rows.reset_index(drop=True),
+    editor_rows(view.rows, columns, problems_by_row(edit.problems, table), lang),
     key=f"editor-{table}-{version}-{program}-{search}-{view.page}",
     num_rows="fixed" if table == "competencies" else "dynamic",
     hide_index=True,
     width="stretch",
-    column_config=column_config(edit.columns(table)),
+    column_config=column_config(columns, lang),
 )
+if table == "institutions":
+    for note in capacity_notes(edit.scenario, lang):
+        st.caption(note)
 try:
-    changed = edit.apply_page(table, view.rows, edited, {"program": program} if program else None)
+    changed = edit.apply_page(table, view.rows, without_marks(edited), {"program": program} if program else None)
 except EditError as e:
-    for cell in e.problems:
-        st.error(str(cell))
+    with cell_errors:
+        for cell in e.problems:
+            st.error(str(cell))
 else:
     if changed:
         st.session_state["edit_version"] = version + 1

@@ -5,8 +5,9 @@ import streamlit as st
 from app_pages import state
 from app_pages.widgets import objective_editor
 from planner.domain.settings import PRESETS, SolverSettings
-from planner.i18n import t
+from planner.i18n import number, percent, t
 from planner.report.charts import progress_chart
+from planner.ui.verdict import explanation_markdown
 
 lang = state.lang()
 st.title(t("page.optimize", lang))
@@ -16,26 +17,36 @@ if edit is None or edit.scenario is None:
     st.stop()
 scenario = edit.scenario
 
-preset_name = st.segmented_control(
-    t("optimize.preset", lang), list(PRESETS), default="quick", format_func=lambda p: t(f"optimize.preset.{p}", lang)
+# Widget values vanish when the page is left; the settings are kept under keys of their own and given back.
+SETTINGS = ("preset", "time_limit", "workers", "seed", "reproducible")
+kept = st.session_state.setdefault("optimize_settings", state.preset_values("quick"))
+for name in SETTINGS:
+    if name not in st.session_state:
+        st.session_state[name] = kept[name]
+
+
+def _apply_preset() -> None:
+    """A preset sets every field of the form (a click on the chosen preset keeps it)."""
+    name = st.session_state.get("preset") or kept["preset"]
+    st.session_state.update(state.preset_values(name))  # includes the preset itself: a deselection is undone
+
+
+st.segmented_control(
+    t("optimize.preset", lang),
+    list(PRESETS),
+    format_func=lambda p: t(f"optimize.preset.{p}", lang),
+    key="preset",
+    on_change=_apply_preset,
 )
-preset = PRESETS.get(preset_name or "quick", PRESETS["quick"])
-with st.form("settings"):
+# Not a form: a value typed and then left (another page, a preset) is kept, not lost until a submit.
+with st.container(border=True):
     c = st.columns(4)
-    time_limit = c[0].number_input(
-        t("optimize.time_limit", lang), 1.0, 3600.0, float(preset.time_limit_s), step=5.0, key="time_limit"
-    )
-    workers = c[1].number_input(t("optimize.workers", lang), 1, 16, preset.workers, key="workers")
-    seed = c[2].number_input(t("optimize.seed", lang), 0, 2**31 - 1, preset.seed, key="seed")
-    reproducible = c[3].toggle(
-        t("optimize.reproducible", lang),
-        preset.reproducible,
-        help=t("optimize.reproducible_help", lang),
-        key="reproducible",
-    )
-    run = st.form_submit_button(
-        t("optimize.run", lang), type="primary", icon=":material/play_arrow:", key="optimize_run"
-    )
+    c[0].number_input(t("optimize.time_limit", lang), 1.0, 3600.0, step=5.0, key="time_limit")
+    c[1].number_input(t("optimize.workers", lang), 1, 16, help=t("optimize.workers_help", lang), key="workers")
+    c[2].number_input(t("optimize.seed", lang), 0, 2**31 - 1, help=t("optimize.seed_help", lang), key="seed")
+    c[3].toggle(t("optimize.reproducible", lang), help=t("optimize.reproducible_help", lang), key="reproducible")
+    run = st.button(t("optimize.run", lang), type="primary", icon=":material/play_arrow:", key="optimize_run")
+st.session_state["optimize_settings"] = {name: st.session_state[name] for name in SETTINGS}
 
 with st.expander(
     t(
@@ -53,10 +64,20 @@ if run:
         st.warning(t("optimize.busy", lang))
     else:
         settings = SolverSettings(
-            time_limit_s=time_limit, workers=int(workers), seed=int(seed), reproducible=reproducible
+            time_limit_s=float(st.session_state["time_limit"]),
+            workers=int(st.session_state["workers"]),
+            seed=int(st.session_state["seed"]),
+            reproducible=bool(st.session_state["reproducible"]),
         )
         if state.start_job(scenario, settings):
             st.success(t("optimize.cached", lang))
+
+
+def _term(term: str) -> str:
+    try:
+        return t(f"kpi.term.{term}", lang)
+    except KeyError:
+        return term
 
 
 @st.fragment(run_every=0.5)
@@ -67,19 +88,44 @@ def _progress() -> None:
         return
     if job.done:
         st.rerun(scope="app")
+    stage, stages, term = job.stage
     latest = job.latest
-    c = st.columns([1, 1, 1, 1])
-    c[0].metric(t("optimize.elapsed", lang), f"{job.elapsed_s:.1f} s")
-    if latest is not None:
-        c[1].metric(t("optimize.stage", lang), f"{latest.stage + 1}/{latest.stages} · {latest.term}")
-        c[2].metric(t("optimize.best", lang), f"{latest.objective:,.6g}" if latest.objective is not None else "—")
-        gap = _gap(latest.objective, latest.bound)
-        c[3].metric(t("optimize.gap", lang), "—" if gap is None else f"{gap:.2%}")
-        st.plotly_chart(progress_chart(job.progress, lang), key="progress_chart")
-    else:
-        st.caption(t("optimize.building", lang))
-    if st.button(t("optimize.stop", lang), icon=":material/stop:", disabled=job.stopped, key="optimize_stop"):
+    first = job.first_plan_s
+    c = st.columns(5)
+    c[0].metric(t("optimize.elapsed", lang), f"{number(job.elapsed_s, lang, decimals=1)} s")
+    c[1].metric(t("optimize.stage", lang), f"{stage + 1}/{stages} · {_term(term)}", help=t("optimize.stage_help", lang))
+    c[2].metric(
+        t("optimize.first_plan", lang),
+        "—" if first is None else f"{number(first, lang, decimals=1)} s",
+        help=t("optimize.first_plan_help", lang),
+    )
+    best = None if latest is None else latest.objective
+    bound = None if latest is None else latest.bound
+    c[3].metric(
+        t("optimize.best", lang),
+        "—" if best is None else number(best, lang, decimals=0 if abs(best) >= 100 else 2),
+        None
+        if bound is None
+        else t("optimize.bound", lang, bound=number(bound, lang, decimals=0 if abs(bound) >= 100 else 2)),
+        delta_color="off",
+        delta_arrow="off",
+        help=t("optimize.best_help", lang),
+    )
+    gap = _gap(best, bound)
+    c[4].metric(
+        t("optimize.gap", lang),
+        "—" if gap is None else percent(gap, lang, decimals=2),
+        help=t("optimize.gap_help", lang),
+    )
+    if job.stopped:
+        st.info(t("optimize.stopping", lang))
+    elif st.button(t("optimize.stop", lang), icon=":material/stop:", key="optimize_stop"):
         job.stop()
+        st.rerun(scope="fragment")
+    if first is None:  # no line to draw before the first plan: say what is happening instead of an empty box
+        st.caption(t("optimize.searching", lang, term=_term(term)))
+    else:
+        st.plotly_chart(progress_chart(job.progress, lang), key="progress_chart")
 
 
 def _gap(value: float | None, bound: float | None) -> float | None:
@@ -101,21 +147,20 @@ if error:
 result = state.latest()
 if result is not None and state.current_job() is None:
     plan = result.plan
-    if result.scenario != scenario:
-        st.caption(t("optimize.other_version", lang))
-    if plan.found:
-        gap = "—" if plan.gap is None else f"{plan.gap:.2%}"
-        st.success(
-            t(
-                "optimize.done",
-                lang,
-                status=t(f"kpi.status.{plan.status.value}", lang),
-                gap=gap,
-                n=len(plan.assignments),
-            )
-        )
-        st.page_link("app_pages/plan.py", label=t("optimize.see_plan", lang), icon=":material/view_timeline:")
+    verdict = state.verdict(result)  # checked against the scenario open now, whatever made the plan
+    if verdict.violations:
+        st.error(t("verdict.heading", lang, n=len(verdict.violations)))
+        st.markdown("\n".join(f"- {line}" for line in verdict.lines(lang)))
+    elif plan.found:
+        if result.scenario != scenario:
+            st.caption(t("optimize.other_version", lang))
+        done = t("optimize.done", lang, status=verdict.status(lang), gap=verdict.gap(lang), n=len(plan.assignments))
+        if result.stopped:
+            seconds = number(plan.solver.wall_time_s or 0.0, lang, decimals=1) if plan.solver else "—"
+            done = t("optimize.stopped", lang, s=seconds) + " " + done
+        st.success(done)
     else:
         st.error(t("optimize.no_plan", lang, status=t(f"kpi.status.{plan.status.value}", lang)))
-        for line in plan.explanation:
-            st.markdown(f"- {line}")
+        st.markdown(explanation_markdown(plan.explanation))
+    if plan.found:
+        st.page_link("app_pages/plan.py", label=t("optimize.see_plan", lang), icon=":material/view_timeline:")

@@ -6,15 +6,16 @@ from functools import partial
 import streamlit as st
 
 from app_pages import state
-from planner.i18n import t
+from planner.i18n import number, percent, t
 from planner.io.plan_file import plan_text
 from planner.report import charts
 from planner.report import tables as tables
 from planner.ui.figures import CHART_FILES, TABLES, PlanViews
+from planner.ui.verdict import eligible_institutions, explanation_markdown
 
 
 def _csv(views: PlanViews, name: str) -> bytes:
-    return tables.csv_bytes(views.table(name))
+    return tables.csv_bytes(views.shown(name))
 
 
 def _html(views: PlanViews, name: str) -> str:
@@ -29,15 +30,24 @@ if result is None:
     st.info(t("plan.none_yet", lang))
     st.page_link("app_pages/optimize.py", label=t("page.optimize", lang), icon=":material/bolt:")
     st.stop()
-scenario, plan = result.scenario, result.plan
-if edit is not None and edit.scenario is not None and edit.scenario != scenario:
-    st.warning(t("plan.stale", lang))
+plan = result.plan
+# Checked against the scenario open now before anything is said about it (planner.ui.verdict); drawn against it too,
+# unless the plan names work the open scenario no longer has.
+verdict = state.verdict(result)
+scenario = verdict.scenario if verdict.priceable else result.scenario
 st.caption(result.label)
+if verdict.violations:
+    st.error(t("verdict.heading", lang, n=len(verdict.violations)))
+    st.markdown("\n".join(f"- {line}" for line in verdict.lines(lang)))
+elif plan.found and not verdict.same_version:
+    st.warning(t("verdict.other_version", lang))
+if result.stopped and verdict.valid:
+    st.info(t("plan.stopped", lang))
 
 k = tables.kpis(scenario, plan)
 cards = st.columns(5)
-cards[0].metric(t("plan.kpi.status", lang), t(f"kpi.status.{plan.status.value}", lang))
-cards[1].metric(t("plan.kpi.gap", lang), "—" if plan.gap is None else f"{plan.gap:.2%}")
+cards[0].metric(t("plan.kpi.status", lang), verdict.status(lang))
+cards[1].metric(t("plan.kpi.gap", lang), verdict.gap(lang), help=t("plan.kpi.gap_help", lang))
 cards[2].metric(t("plan.kpi.completion", lang), k.completion_month or "—")
 cards[3].metric(t("plan.kpi.planned", lang), k.planned)
 cards[4].metric(t("plan.kpi.left_out", lang), k.left_out)
@@ -47,18 +57,17 @@ if k.cost_by_country:
         cap = k.budget_by_country.get(country)
         col.metric(
             t("plan.kpi.cost", lang, country=country, currency=k.reporting_currency or ""),
-            f"{cost:,.0f}",
-            None if cap is None else t("plan.kpi.of_budget", lang, share=f"{cost / cap:.0%}" if cap else "—"),
+            number(cost, lang),
+            None if cap is None else t("plan.kpi.of_budget", lang, share=percent(cost / cap, lang) if cap else "—"),
             delta_color="off",
         )
 
 if not plan.found:
     st.error(t("plan.no_plan", lang, status=t(f"kpi.status.{plan.status.value}", lang)))
-    for line in plan.explanation:
-        st.markdown(f"- {line}")
+    st.markdown(explanation_markdown(plan.explanation))
     st.stop()
 
-views = PlanViews(state.figures(), scenario, plan, lang)
+views = PlanViews(state.figures(), scenario, plan, lang, flagged=verdict.flagged())
 names = {p.id: p.name for p in scenario.programs} | {i.id: i.name for i in scenario.institutions}
 
 # Lazy tabs: only the open tab runs, and each chart is drawn once per plan (see planner.ui.figures).
@@ -107,18 +116,18 @@ with tabs[1]:
 with tabs[2]:
     if tabs[2].open is not False:
         st.plotly_chart(views.chart("budget"), key="budget")
-        st.dataframe(views.table("budget"), hide_index=True, width="stretch")
+        st.dataframe(views.display("budget"), hide_index=True, width="stretch")
 with tabs[3]:
     if tabs[3].open is not False:
         st.plotly_chart(views.chart("sankey"), key="sankey")
 with tabs[4]:
     if tabs[4].open is not False:
         st.plotly_chart(views.chart("effort"), key="effort")
-        st.dataframe(views.table("effort", by="program" if views.large else "work_package"), width="stretch")
+        st.dataframe(views.display("effort", by="program" if views.large else "work_package"), width="stretch")
 with tabs[5]:
     if tabs[5].open is not False:
         if plan.left_out:
-            st.dataframe(views.table("left_out"), hide_index=True, width="stretch")
+            st.dataframe(views.display("left_out"), hide_index=True, width="stretch")
         else:
             st.success(t("plan.nothing_left_out", lang))
 with tabs[6]:
@@ -130,29 +139,34 @@ with tabs[6]:
         st.markdown(f"**{w.id}** — {w.title}")
         if a is None:
             reason = next((lo.reason for lo in plan.left_out if lo.work_package == wp), "")
-            st.info(t("plan.detail.not_done", lang, reason=reason))
+            st.info(t("plan.detail.not_done", lang, reason=tables.reason_text(reason, lang)))
         else:
             rows = views.table("assignments")
-            st.dataframe(rows[rows["work_package"] == wp], hide_index=True, width="stretch")
-        institutions = [i.id for i in scenario.institutions]
+            st.dataframe(
+                views.display("assignments")[list(rows["work_package"] == wp)], hide_index=True, width="stretch"
+            )
+        # Only where the work can be done: a pin at an institution without the competency cannot hold.
+        institutions = eligible_institutions(verdict.scenario, wp) if wp else []
         c = st.columns(3)
         where = c[0].selectbox(
             t("plan.detail.institution", lang),
             institutions,
             index=institutions.index(a.institution) if a is not None and a.institution in institutions else 0,
+            format_func=lambda i: f"{i} · {names[i]}" if names.get(i) else i,
             key="detail_institution",
         )
-        pin = c[1].button(t("plan.detail.pin", lang), icon=":material/push_pin:", disabled=edit is None, key="pin_here")
-        forbid = c[2].button(
-            t("plan.detail.forbid", lang), icon=":material/block:", disabled=edit is None, key="forbid_here"
-        )
-        if pin or forbid:
+        unable = edit is None or where is None
+        pin = c[1].button(t("plan.detail.pin", lang), icon=":material/push_pin:", disabled=unable, key="pin_here")
+        forbid = c[2].button(t("plan.detail.forbid", lang), icon=":material/block:", disabled=unable, key="forbid_here")
+        if (pin or forbid) and where is not None:
             state.pin_and_resolve(wp, where, result.settings, forbid=forbid)
             st.switch_page("app_pages/optimize.py")
         st.caption(t("plan.detail.help", lang))
 with tabs[7]:
     if tabs[7].open is not False:
         # Downloads are made on click (callables), so a rerun never renders files nobody asked for.
+        if verdict.violations:
+            st.warning(t("verdict.download", lang, n=len(verdict.violations)))
         stem = (edit.name if edit is not None else "scenario").rsplit(".", 1)[0] + "-plan"
         d = st.columns(3)
         d[0].download_button(

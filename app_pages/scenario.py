@@ -6,7 +6,7 @@ from app_pages import state
 from planner.i18n import t
 from planner.io.workspace import list_scenarios
 from planner.report.summary import summarize, summary_tables
-from planner.report.tables import labelled
+from planner.report.tables import display
 from planner.ui.editing import problem_location
 
 lang = state.lang()
@@ -15,16 +15,41 @@ st.title(t("page.scenario", lang))
 names = [p.name for p in list_scenarios(state.folder())]
 
 
+def _unsaved() -> bool:
+    current = state.session()
+    return current is not None and current.changed
+
+
 def _picked() -> None:
     name = st.session_state.get("scenario_pick")
-    if name:
-        state.open_file(state.folder() / name)
+    current = state.session()
+    if not name or (current is not None and name == current.name and not current.changed):
+        return
+    if _unsaved():  # ask first: opening another file would discard the edits
+        st.session_state["pending_open"] = ("file", name, b"")
+        st.session_state["scenario_pick"] = current.name if current is not None and current.name in names else None
+        return
+    state.open_file(state.folder() / name)
 
 
 def _uploaded() -> None:
     upload = st.session_state.get("scenario_upload")
-    if upload is not None:
-        state.open_upload(upload.name, upload.getvalue())
+    if upload is None:
+        return
+    if _unsaved():
+        st.session_state["pending_open"] = ("upload", upload.name, upload.getvalue())
+        return
+    state.open_upload(upload.name, upload.getvalue())
+    st.session_state["scenario_pick"] = None
+
+
+def _discard_and_open() -> None:
+    kind, name, data = st.session_state.pop("pending_open")
+    if kind == "file":
+        state.open_file(state.folder() / name)
+        st.session_state["scenario_pick"] = name
+    else:
+        state.open_upload(name, data)
         st.session_state["scenario_pick"] = None
 
 
@@ -42,6 +67,14 @@ left.selectbox(
 right.file_uploader(t("scenario.upload", lang), type=["yaml", "yml"], key="scenario_upload", on_change=_uploaded)
 
 edit = state.session()
+pending = st.session_state.get("pending_open")
+if pending is not None and edit is not None:
+    st.warning(t("scenario.unsaved_open", lang, name=edit.name, other=pending[1]))
+    ask = st.columns([1, 1, 3])
+    ask[0].button(t("scenario.discard_open", lang), on_click=_discard_and_open, key="discard_open", type="primary")
+    if ask[1].button(t("scenario.keep_editing", lang), key="keep_editing"):
+        st.session_state.pop("pending_open", None)
+        st.rerun()
 if edit is None:
     st.info(t("scenario.none", lang, folder=str(state.folder())))
     st.stop()
@@ -72,4 +105,4 @@ m[4].metric(t("scenario.funders", lang), len(scenario.funders))
 st.caption(t("scenario.horizon", lang, first=summary.horizon.first_month, last=summary.horizon.last_month))
 for key, frame in summary_tables(summary).items():
     st.markdown(f"**{t(f'scenario.table.{key}', lang)}**")
-    st.dataframe(labelled(frame, lang), hide_index=True, width="stretch")
+    st.dataframe(display(frame, lang), hide_index=True, width="stretch")

@@ -21,6 +21,7 @@ from planner.io.workspace import OpenedScenario, SaveResult, list_scenarios, ope
 from planner.ui.editing import EditSession
 from planner.ui.figures import FigureCache
 from planner.ui.jobs import PlanCache, SolveJob
+from planner.ui.verdict import Verdict, judged
 
 if TYPE_CHECKING:
     from planner.domain.plan import Plan
@@ -38,6 +39,7 @@ class Result:
     scenario: Scenario
     plan: Plan
     settings: SolverSettings
+    stopped: bool = False  # cut short by Stop: the best plan found so far
 
 
 def folder() -> Path:
@@ -154,14 +156,48 @@ def collect_job() -> None:
         return
     st.session_state["job"] = None
     if job.plan is not None:
-        _record(job.scenario, job.plan, job.settings)
+        _record(job.scenario, job.plan, job.settings, stopped=job.stopped)
     if job.error:
         st.session_state["job_error"] = job.error
 
 
-def _record(scenario: Scenario, plan: Plan, settings: SolverSettings) -> None:
-    label = f"#{len(results()) + 1} {scenario.name[:40]} · {plan.status.value} · {datetime.now():%H:%M:%S}"
-    results().append(Result(label, scenario, plan, settings))
+def _record(scenario: Scenario, plan: Plan, settings: SolverSettings, stopped: bool = False) -> None:
+    label = f"#{len(results()) + 1} {short(scenario.name)} · {datetime.now():%H:%M:%S}"
+    results().append(Result(label, scenario, plan, settings, stopped))
+
+
+def short(text: str, limit: int = 40) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return f"{cut or text[: limit - 1]}…"
+
+
+def preset_values(name: str) -> dict[str, object]:
+    """The Optimize page's form fields as a named preset sets them."""
+    from planner.domain.settings import PRESETS
+
+    p = PRESETS[name]
+    return {
+        "preset": name,
+        "time_limit": float(p.time_limit_s),
+        "workers": p.workers,
+        "seed": p.seed,
+        "reproducible": p.reproducible,
+    }
+
+
+def verdict(result: Result) -> Verdict:
+    """A session plan checked against the scenario open now (or its own, while the open one has problems)."""
+    edit = session()
+    current = edit.scenario if edit is not None and edit.scenario is not None else result.scenario
+    return judged(figures(), current, result.plan)
+
+
+def label(result: Result) -> str:
+    """A plan's name in lists: its number, scenario and time, and its status against the open scenario."""
+    return f"{result.label} · {verdict(result).status(lang())}"
 
 
 def latest(scenario: Scenario | None = None) -> Result | None:

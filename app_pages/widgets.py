@@ -7,16 +7,25 @@ import streamlit as st
 from planner.domain.scenario import TERM_MEANING, Term
 from planner.i18n import t
 from planner.ui.edit_tables import ORIGIN, Column
+from planner.ui.edit_view import PROBLEM, column_label
 from planner.ui.editing import EditSession
 
 
-def column_config(columns: tuple[Column, ...]) -> dict[str, Any]:
-    """One editor column per spec: numbers, levels 1–5, checkboxes, choices, text; the row-origin column hidden."""
-    config: dict[str, Any] = {ORIGIN: None}
+def column_config(columns: tuple[Column, ...], lang: str) -> dict[str, Any]:
+    """One editor column per spec, headed in words: numbers (as typed, no padding decimals), levels 1–5,
+    checkboxes, choices, text; the row-origin column hidden, the problem column read-only and first."""
+    config: dict[str, Any] = {
+        ORIGIN: None,
+        PROBLEM: st.column_config.TextColumn(t("edit.col.problem", lang), disabled=True, pinned=True, width="medium"),
+    }
     for c in columns:
-        label = f"{c.name} *" if c.required else c.name
-        if c.kind == "number":
-            config[c.name] = st.column_config.NumberColumn(label, help=c.help)
+        label = column_label(c.name, lang) + (" *" if c.required else "")
+        if c.name == "capacity_pm":
+            config[c.name] = st.column_config.NumberColumn(
+                label, help=f"{c.help} {t('edit.capacity_override_help', lang)}", format="plain"
+            )
+        elif c.kind == "number":
+            config[c.name] = st.column_config.NumberColumn(label, help=c.help, format="plain")
         elif c.kind == "level":
             config[c.name] = st.column_config.NumberColumn(label, help=c.help, min_value=1, max_value=5, step=1)
         elif c.kind == "bool":
@@ -63,3 +72,19 @@ def objective_editor(edit: EditSession, lang: str, key: str) -> bool:
     if st.button(t("edit.apply", lang), key=f"{key}-apply", disabled=not priorities):
         return edit.set_priorities(priorities, mode=mode, weights=weights or None)
     return False
+
+
+def localize_uploaders(lang: str) -> None:
+    """Streamlit draws the file uploader's button and size note in English only; in another language both are
+    replaced through CSS with the language's texts (the widget itself is unchanged)."""
+    if lang == "en":
+        return
+    button, note = t("upload.button", lang), t("upload.note", lang)
+    st.html(
+        "<style>"
+        '[data-testid="stFileUploaderDropzone"] button p {font-size: 0}'
+        f'[data-testid="stFileUploaderDropzone"] button p::after {{content: "{button}"; font-size: 0.875rem}}'
+        '[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0}'
+        f'[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "{note}"; font-size: 0.75rem}}'
+        "</style>"
+    )

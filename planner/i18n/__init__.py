@@ -20,3 +20,16 @@ def t(key: str, lang: str = DEFAULT, /, **values: object) -> str:
     if template is None:
         raise KeyError(f"no text {key!r} in planner/i18n/en.py")
     return template.format(**values) if values else template
+
+
+def number(x: float, lang: str = DEFAULT, /, decimals: int = 0) -> str:
+    """A number in the language's one format: `708,419.5` in English, `708 419,5` in Russian (no-break space)."""
+    text = f"{x:,.{decimals}f}"
+    thousands, mark = ("\u00a0", ",") if lang == "ru" else (",", ".")
+    return text.replace(",", "\0").replace(".", mark).replace("\0", thousands)
+
+
+def percent(share: float, lang: str = DEFAULT, /, decimals: int = 0) -> str:
+    """A share (0.004 is 0.4 %) in the language's format: `0.40%` in English, `0,40 %` in Russian."""
+    text = number(share * 100, lang, decimals=decimals)
+    return f"{text}\u00a0%" if lang == "ru" else f"{text}%"

@@ -21,7 +21,7 @@ from planner.problem.prepared import prepare
 from planner.report.tables import assignments_table, budget_use, capacity_use, effort_matrix, funding_flows
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     import pandas as pd
 
@@ -135,8 +135,10 @@ def _gantt_traces(
     colors: dict[str, str],
     legend: bool = True,
     only: str | None = None,
+    flagged: Mapping[str, str] | None = None,
 ) -> tuple[list[Any], int]:
-    """Bars (one trace per country) and deadline markers of one Gantt (of one group if `only`), and its row count."""
+    """Bars (one trace per country), deadline markers and marks on work that breaks a rule (`flagged`: work package
+    → what it breaks) of one Gantt (of one group if `only`), and its row count."""
     df = _gantt_frame(scenario, plan, by)
     if only is not None:
         df = df[df["group"] == only].copy()
@@ -201,6 +203,21 @@ def _gantt_traces(
                 + ": %{customdata[1]}<extra></extra>",
             )
         )
+    broken = df[df["work_package"].isin(list(flagged or {}))]
+    if not broken.empty:
+        traces.append(
+            go.Scatter(
+                x=list(broken["begin"]),
+                y=[broken["group"].tolist(), broken["work_package"].tolist()],
+                mode="markers",
+                marker={"symbol": "x", "size": 13, "color": DEADLINE_COLOR, "line": {"width": 1, "color": "white"}},
+                name=t("chart.violation", lang),
+                legendgroup="violation",
+                showlegend=legend,
+                customdata=[[w, (flagged or {})[w]] for w in broken["work_package"]],
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
+            )
+        )
     return traces, len(df)
 
 
@@ -210,8 +227,10 @@ def gantt(
     by: Literal["program", "institution"] = "program",
     lang: str = "en",
     only: str | None = None,
+    flagged: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Work packages over time, grouped by program or institution, coloured by country, hard deadlines marked.
+    """Work packages over time, grouped by program or institution, coloured by country, hard deadlines marked, and
+    work that breaks a rule of the scenario (`flagged`: work package → what it breaks, from the checker) crossed.
 
     `only` draws the work packages of one program (or institution). A plan of more than `DETAIL_ROWS` work packages
     is drawn as `gantt_summary` unless `only` picks a group: its bars would not fit on any screen.
@@ -221,7 +240,7 @@ def gantt(
     title = t(f"chart.gantt.title.{by}", lang) if only is None else t("chart.gantt.title.one", lang, group=only)
     if only is not None and (name := _group_names(scenario).get(only)):
         title = t("chart.gantt.title.one", lang, group=f"{only} · {name}")
-    traces, rows = _gantt_traces(scenario, plan, by, lang, country_colors(scenario), only=only)
+    traces, rows = _gantt_traces(scenario, plan, by, lang, country_colors(scenario), only=only, flagged=flagged)
     if not traces:
         return _no_plan(title, plan, lang)
     fig = go.Figure(traces)
@@ -316,12 +335,13 @@ def gantt_compare(
     labels: tuple[str, str] = ("A", "B"),
     by: Literal["program", "institution"] = "program",
     lang: str = "en",
+    flagged: tuple[Mapping[str, str] | None, Mapping[str, str] | None] = (None, None),
 ) -> go.Figure:
-    """Two Gantts stacked on one shared time axis, so that moved work lines up by eye."""
+    """Two Gantts stacked on one shared time axis, so that moved work lines up by eye (`flagged` as in `gantt`)."""
     colors = country_colors(scenario_a, scenario_b)
     parts = [
-        _gantt_traces(scenario_a, plan_a, by, lang, colors),
-        _gantt_traces(scenario_b, plan_b, by, lang, colors, legend=False),
+        _gantt_traces(scenario_a, plan_a, by, lang, colors, flagged=flagged[0]),
+        _gantt_traces(scenario_b, plan_b, by, lang, colors, legend=False, flagged=flagged[1]),
     ]
     heights = [max(rows, 3) for _, rows in parts]
     height = 200 + ROW_PX * sum(heights)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
-from planner.i18n import t
+from planner.i18n import number, percent, t
 from planner.problem import pricing
 from planner.problem.money import amount_text
 from planner.problem.prepared import PreparedProblem, prepare
@@ -318,14 +318,87 @@ def kpis(scenario: Scenario, plan: Plan) -> Kpis:
 
 def labelled(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """A copy with column headers in a language (ids without a text stay as they are)."""
+    return df.rename(columns=lambda name: _header(name, lang))
 
-    def header(name: object) -> object:
-        try:
-            return t(f"table.col.{name}", lang)
-        except KeyError:
-            return name
 
-    return df.rename(columns=header)
+_REASONS: list[tuple[str, re.Pattern[str]]] = [
+    ("overlap", re.compile(r"overlap group (?P<group>\S+): (?P<member>\S+) does the same work")),
+    ("depends", re.compile(r"depends on (?P<wp>\S+), which is left out")),
+    (
+        "not_worth",
+        re.compile(
+            r"optional \(value (?P<value>[^)]+)\): not worth its cost and capacity under the objective's priorities"
+        ),
+    ),
+    (
+        "not_planned",
+        re.compile(
+            r"optional \(value (?P<value>[^)]+)\): not planned within the time limit \(the value stage was not proven\)"
+        ),
+    ),
+]
+"""The left-out reasons `planner.problem.assemble.left_out` writes (in English, into the plan file), to show them in
+another language. A reason of another shape is shown as written."""
+
+
+def reason_text(reason: str, lang: str = "en") -> str:
+    """A left-out reason of a plan file in a language."""
+    for key, pattern in _REASONS:
+        if m := pattern.fullmatch(reason):
+            return t(f"left_out.{key}", lang, **m.groupdict())
+    return reason
+
+
+def shown(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A table as people read it: headers in a language, coded cells (kind, left-out reason) in words."""
+    out = df.copy()
+    if "reason" in out.columns:
+        out["reason"] = [reason_text(str(r), lang) for r in out["reason"]]
+    if "kind" in out.columns:
+        out["kind"] = [_word("table.kind", k, lang) for k in out["kind"]]
+    for axis in (out.index, out.columns):
+        if axis.name is not None:
+            axis.name = _header(axis.name, lang)
+    return labelled(out, lang)
+
+
+SHARES = frozenset({"utilisation", "use"})
+"""Columns that hold a share (0.25 is 25 %)."""
+
+
+def display(df: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A `shown` table for the screen: numbers as text in the language's one format (money and person-months
+    without needless decimals, shares as percentages), empty cells empty. Downloads keep the numbers."""
+    out = shown(df, lang)
+    named = {_header(c, lang): c for c in df.columns}
+    for column in out.columns:
+        values = out[column]
+        if not pd.api.types.is_float_dtype(values) or pd.api.types.is_bool_dtype(values):
+            if not pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+                out[column] = values.astype(object).where(values.notna(), "")  # an empty cell, not "None"
+            continue
+        share = named.get(column) in SHARES
+        out[column] = [
+            "" if pd.isna(x) else percent(x, lang) if share else number(x, lang, decimals=_decimals(x)) for x in values
+        ]
+    return out
+
+
+def _decimals(x: float) -> int:
+    """Decimals worth showing: none for whole numbers and amounts of 100 or more, else one (2.5 PM)."""
+    return 0 if abs(x) >= 100 or float(x).is_integer() else 1
+
+
+def _header(name: object, lang: str) -> object:
+    return _word("table.col", name, lang)
+
+
+def _word(section: str, name: object, lang: str) -> object:
+    """The text of `section.name` in a language, or the name as written when it has none."""
+    try:
+        return t(f"{section}.{name}", lang)
+    except KeyError:
+        return name
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:

@@ -63,6 +63,7 @@ __all__ = [
     "EditError",
     "EditSession",
     "Table",
+    "Undone",
     "apply_table",
     "problem_location",
     "set_priorities",
@@ -96,6 +97,17 @@ class EditError(Exception):
     def __init__(self, problems: list[CellProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What an undo took back in one table: changed cells as (row, column, the edit's value, the value restored),
+    and how many rows it removed (the edit had added them) or brought back (the edit had deleted them)."""
+
+    table: str
+    cells: tuple[tuple[str, str, Any, Any], ...] = ()
+    removed: int = 0
+    restored: int = 0
 
 
 class CellRef(NamedTuple):
@@ -486,7 +498,8 @@ class EditSession:
         self.text = text
         self.scenario: Scenario | None = None
         self.problems: list[Problem] = []
-        self._history: list[str] = []
+        # (text before an edit, the table it was made in, whether that text holds no edit undone since)
+        self._history: list[tuple[str, str | None, bool]] = []
         self._limit = history_limit
         self._doc: Any = None
         self._plain: Any = None  # the current text read the fast way, to show tables (see `_shown`)
@@ -507,6 +520,10 @@ class EditSession:
     def can_undo(self) -> bool:
         """Whether there is an earlier text to go back to."""
         return bool(self._history)
+
+    def can_undo_table(self, table: str) -> bool:
+        """Whether an edit made in this table (or the priorities, "objective") can be taken back."""
+        return any(t == table for _, t, _ in self._history)
 
     @property
     def changed(self) -> bool:
@@ -547,32 +564,66 @@ class EditSession:
             self._doc = None
             self._forget()
             raise
-        return self._commit(doc)
+        return self._commit(doc, table)
 
     def set_priorities(
         self, priorities: Sequence[str], mode: str | None = None, weights: Mapping[str, float] | None = None
     ) -> bool:
         """Replace the objective's priorities (and mode and weights). True if anything changed."""
-        return self._commit(set_priorities(self.doc, priorities, mode, weights))
+        return self._commit(set_priorities(self.doc, priorities, mode, weights), "objective")
 
     def set_text(self, text: str) -> bool:
         """Replace the whole text (an edit made as YAML), with undo. True if it changed."""
         if text == self.text:
             return False
-        self._push()
+        self._push(None)
         self.text, self._doc = text, None
         self._forget()
         self._validate()
         return True
 
     def undo(self) -> bool:
-        """Go back to the text before the last edit. False if there is none."""
+        """Go back to the text before the last edit, whatever table it was made in. False if there is none."""
         if not self._history:
             return False
-        self.text, self._doc = self._history.pop(), None
+        self.text, self._doc = self._history.pop()[0], None
         self._forget()
         self._validate()
         return True
+
+    def undo_table(self, table: str) -> Undone | None:
+        """Take back the last edit made in one table (or the priorities, "objective"), leaving edits made in other
+        tables since then as they are; what was taken back, or None if the table has no edit to undo.
+
+        The last edit of all is undone by going back to the exact text before it; an older one by writing the
+        table as it was before that edit into the current document (only its cells change).
+        """
+        at = next((k for k in range(len(self._history) - 1, -1, -1) if self._history[k][1] == table), None)
+        if at is None:
+            return None
+        before, _, clean = self._history[at]
+        now = self.frame(table) if table != "objective" else None
+        if at == len(self._history) - 1 and clean:
+            self._history.pop()
+            self.text, self._doc = before, None
+            self._forget()
+            self._validate()
+        else:
+            try:
+                old = load_fast(before)
+            except FastPathRefused:
+                old = load_yaml_text(before)
+            if table == "objective":
+                objective = old.get("objective") or {}
+                doc = set_priorities(
+                    self.doc, objective.get("priorities") or [], objective.get("mode"), objective.get("weights") or {}
+                )
+            else:
+                doc = apply_table(self.doc, table, table_frame(old, table), copy=False)
+            # The texts remembered after this edit still hold it: going back to one of them would bring it back.
+            self._history = [*self._history[:at], *((x, t, False) for x, t, _ in self._history[at + 1 :])]
+            self._commit(doc, table, remember=False)
+        return _undone(table, now, self.frame(table) if now is not None else None)
 
     def mark_saved(self, name: str | None = None) -> None:
         """Record that the current text is now what is on disk (under `name`, if saved under a new name)."""
@@ -584,13 +635,14 @@ class EditSession:
         """The table cell that holds a problem."""
         return problem_location(problem)
 
-    def _commit(self, doc: Any) -> bool:
-        """Make an edited document current (with undo) if its text differs; validate it at once."""
+    def _commit(self, doc: Any, table: str | None, remember: bool = True) -> bool:
+        """Make an edited document current (with undo, unless `remember` is off) if its text differs; validate it."""
         text = dump_yaml_text(doc)
         self._forget()  # `doc` may be the current document, written in place
         if text == self.text:
             return False
-        self._push()
+        if remember:
+            self._push(table)
         self.text, self._doc = text, doc
         self._validate()
         return True
@@ -610,9 +662,9 @@ class EditSession:
         self._plain = None
         self._frames.clear()
 
-    def _push(self) -> None:
-        """Remember the current text for undo, keeping at most `history_limit` texts."""
-        self._history.append(self.text)
+    def _push(self, table: str | None) -> None:
+        """Remember the current text for undo (and the table edited), keeping at most `history_limit` texts."""
+        self._history.append((self.text, table, True))
         del self._history[: -self._limit]
 
     def _validate(self) -> None:
@@ -621,6 +673,22 @@ class EditSession:
             self.scenario, self.problems = parse_scenario(self.text, self.name), []
         except ScenarioError as e:
             self.scenario, self.problems = None, e.problems
+
+
+def _undone(table: str, edited: pd.DataFrame | None, restored: pd.DataFrame | None) -> Undone:
+    """What an undo changed in a table: cells by row (its id, else its number) and column, rows removed or back."""
+    if edited is None or restored is None:
+        return Undone(table)
+    key = "id" if "id" in edited.columns else "institution" if "institution" in edited.columns else None
+    shared = min(len(edited), len(restored))
+    cells = []
+    for k in range(shared):
+        a, b = edited.iloc[k], restored.iloc[k]
+        row = str(b[key]) if key is not None and not empty(b[key]) else str(k + 1)
+        for column in edited.columns:
+            if column != ORIGIN and column in restored.columns and not same(a[column], b[column]):
+                cells.append((row, str(column), scalar(a[column]), scalar(b[column])))
+    return Undone(table, tuple(cells), max(0, len(edited) - shared), max(0, len(restored) - shared))
 
 
 def _unchanged(frame: pd.DataFrame, current: pd.DataFrame) -> bool:

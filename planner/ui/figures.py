@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from planner.report import charts, tables
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable
+    from collections.abc import Callable, Hashable, Mapping
 
     import pandas as pd
     import plotly.graph_objects as go
@@ -54,24 +54,42 @@ class FigureCache:
 class PlanViews:
     """The charts and tables of one plan as the Plan page shows them, each drawn once through a `FigureCache`."""
 
-    def __init__(self, cache: FigureCache, scenario: Scenario, plan: Plan, lang: str) -> None:
+    def __init__(
+        self, cache: FigureCache, scenario: Scenario, plan: Plan, lang: str, flagged: Mapping[str, str] | None = None
+    ) -> None:
+        """`flagged`: work packages that break a rule of `scenario` (see `planner.ui.verdict`), crossed on the Gantt."""
         self.cache, self.scenario, self.plan, self.lang = cache, scenario, plan, lang
+        self.flagged = dict(flagged or {})
+        # A plan is drawn against the scenario open now, which an edit replaces: the scenario object is in the key.
+        self._against = (id(scenario), tuple(sorted(self.flagged)))
 
     def chart(self, name: str, **options: Any) -> go.Figure:
         """One chart of `CHARTS` with its options (e.g. `by="institution"`, `only="uav"`), in the page's language."""
         draw = CHARTS[name]
-        view = ("chart", name, self.lang, *sorted(options.items()))
+        if name == "gantt" and self.flagged:
+            options["flagged"] = self.flagged
+        view = ("chart", name, self.lang, self._against, *sorted((k, v) for k, v in options.items() if k != "flagged"))
         return self.cache.get(self.plan, view, lambda: draw(self.scenario, self.plan, lang=self.lang, **options))
 
     def table(self, name: str, **options: Any) -> pd.DataFrame:
-        """One table of `TABLES` with its options (e.g. the effort matrix `by="program"`)."""
+        """One table of `TABLES` with its options (e.g. the effort matrix `by="program"`), headers as stable ids."""
         make = TABLES[name]
-        view = ("table", name, *sorted(options.items()))
+        view = ("table", name, self._against, *sorted(options.items()))
         return self.cache.get(self.plan, view, lambda: make(self.scenario, self.plan, **options))
 
+    def shown(self, name: str, **options: Any) -> pd.DataFrame:
+        """A table as people read it, in the page's language: headers in words, left-out reasons translated."""
+        view = ("shown", name, self.lang, self._against, *sorted(options.items()))
+        return self.cache.get(self.plan, view, lambda: tables.shown(self.table(name, **options), self.lang))
+
+    def display(self, name: str, **options: Any) -> pd.DataFrame:
+        """A table for the screen: `shown`, with numbers as text in the page's language (see `tables.display`)."""
+        view = ("display", name, self.lang, self._against, *sorted(options.items()))
+        return self.cache.get(self.plan, view, lambda: tables.display(self.table(name, **options), self.lang))
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table in full (per work package), as the downloads hold them."""
-        return {name: self.table(name) for name in TABLES}
+        """Every table in full (per work package), as the downloads hold them: headers in the page's language."""
+        return {name: self.shown(name) for name in TABLES}
 
     def charts(self) -> dict[str, go.Figure]:
         """Every chart as the page first shows it, by the names of `CHART_FILES`, as the downloads hold them."""

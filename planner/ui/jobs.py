@@ -166,6 +166,24 @@ class SolveJob:
             return self._progress[-1] if self._progress else None
 
     @property
+    def first_plan_s(self) -> float | None:
+        """Seconds from the start to the first plan the solver reported (None before it)."""
+        with self._lock:
+            return next((p.elapsed_s for p in self._progress if p.objective is not None), None)
+
+    @property
+    def stage(self) -> tuple[int, int, str]:
+        """The stage being solved now as (0-based index, count, objective term): from the last progress point, or
+        before any the first priority of the scenario (a weighted objective is one stage)."""
+        latest = self.latest
+        if latest is not None:
+            return latest.stage, latest.stages, latest.term
+        objective = self.scenario.objective
+        if objective.mode == "weighted":
+            return 0, 1, "weighted"
+        return 0, max(1, len(objective.priorities)), objective.priorities[0].value if objective.priorities else ""
+
+    @property
     def elapsed_s(self) -> float:
         """Seconds since the start (until the end once done); 0 before the start."""
         with self._lock:

@@ -197,7 +197,9 @@ def test_edit_is_validated_at_once_and_can_be_undone(at: AppTest) -> None:
     go(at, "edit")
     assert session.problems
     assert any("no-such-skill" in x for x in texts(at.markdown)), texts(at.markdown)
-    for _ in range(2):
+    for table in ("institutions", "work_packages"):  # Undo takes back the edits of the table shown
+        at.segmented_control(key="edit_table").set_value(table)
+        at.run()
         at.button(key="edit_undo").click()
         at.run()
     assert edit(at).text == original and not edit(at).changed
@@ -445,3 +447,212 @@ def test_a_large_program_pages_its_tables_and_drills_into_its_gantt(at: AppTest,
     go(at, "scenario")
     go(at, "plan")  # back on the Plan page: nothing drawn again
     assert len(figures) == drawn
+
+
+def _forbid_where_planned(at: AppTest) -> str:
+    """An edit after the solve: the newest plan's first work package is forbidden where the plan puts it (another
+    institution can do it, so the scenario stays valid and the plan now breaks a rule)."""
+    plan = at.session_state["results"][-1].plan
+    first = plan.assignments[0]
+    session = edit(at)
+    frame = session.frame("forbids")
+    row = {column: None for column in frame.columns} | {
+        "work_package": first.work_package,
+        "institution": first.institution,
+    }
+    assert session.apply("forbids", pd.concat([frame, pd.DataFrame([row])], ignore_index=True))
+    assert session.scenario is not None, session.problems
+    return first.work_package
+
+
+def test_a_plan_solved_before_an_edit_is_checked_against_the_edited_scenario(at: AppTest) -> None:
+    """Issue 16, finding 3: a plan that breaks a rule of the current scenario is never labelled feasible."""
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    optimize_to_the_end(at)
+    wp = _forbid_where_planned(at)
+    go(at, "plan")
+    kpis = {m.label: m.value for m in at.metric}
+    assert kpis["Status"] == "breaks 1 rule(s) of the current scenario" and kpis["Gap to the best possible"] == "—"
+    assert any("breaks 1 rule" in e for e in texts(at.error)), texts(at.error)
+    assert any(wp in m and "forbid" in m for m in texts(at.markdown)), texts(at.markdown)
+    figure = at.get("plotly_chart")[0].proto.spec
+    assert '"Breaks a rule"' in figure  # the work that breaks it is crossed on the Gantt
+    go(at, "optimize")
+    assert not texts(at.success) and any("breaks 1 rule" in e for e in texts(at.error))
+    open_tab(go(at, "plan"), "Downloads")
+    assert any("breaks 1 rule" in w for w in texts(at.warning)), texts(at.warning)
+
+
+def test_an_uploaded_plan_is_labelled_by_the_checker_not_by_its_file(at: AppTest) -> None:
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    optimize_to_the_end(at)
+    _forbid_where_planned(at)
+    solved_result = at.session_state["results"][-1]
+    claimed = solved_result.plan.model_copy(update={"gap": 0.004})  # a baseline file says "feasible, 0.40 %"
+    opened = edit(at).scenario
+    assert opened is not None
+    at.session_state["results"].append(Result("#2 baseline.json", opened, claimed, SolverSettings()))
+    go(at, "compare")
+    assert not at.exception
+    labels = at.selectbox(key="compare_b").options
+    assert all("breaks 1 rule" in label for label in labels), labels
+    status = next(m for m in at.metric if m.label == "Status")
+    assert status.value == "breaks 1 rule(s) of the current scenario"
+    go(at, "plan")
+    assert {m.label: m.value for m in at.metric}["Status"].startswith("breaks")
+
+
+def test_a_preset_sets_the_form_and_the_settings_survive_leaving_the_page(at: AppTest) -> None:
+    """Issue 16, finding 6: presets used to highlight but leave the limit at 5 s and the toggle off."""
+    go(at, "optimize")
+    at.segmented_control(key="preset").set_value("default")
+    at.run()
+    assert at.number_input(key="time_limit").value == 30.0
+    at.segmented_control(key="preset").set_value("reproducible")
+    at.run()
+    assert at.toggle(key="reproducible").value is True
+    at.segmented_control(key="preset").set_value("thorough")
+    at.run()
+    assert at.number_input(key="time_limit").value == 300.0 and at.toggle(key="reproducible").value is False
+    at.number_input(key="time_limit").set_value(42.0)
+    at.run()
+    go(at, "scenario")
+    go(at, "optimize")  # back: the limit the user set, not the preset's 5 s
+    assert at.number_input(key="time_limit").value == 42.0
+    assert at.segmented_control(key="preset").value == "thorough"
+    at.segmented_control(key="preset").set_value(None)  # a click on the chosen preset keeps it
+    at.run()
+    assert at.segmented_control(key="preset").value == "thorough"
+
+
+def test_stop_says_the_best_plan_so_far_is_kept(at: AppTest) -> None:
+    """Issue 16, finding 8: after Stop the page says so at once, with the checked status."""
+    optimize_until_a_plan(at)
+    result = at.session_state["results"][-1]
+    assert result.stopped or result.plan.status.value == "optimal"
+    if result.stopped:
+        assert any("Stopped after" in s and "best plan found so far" in s for s in texts(at.success)), texts(at.success)
+
+
+def test_the_progress_names_the_stage_before_the_first_plan(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16, finding 8: the stage and what is happening show from the start, not '—' and an empty chart."""
+    import threading
+
+    release = threading.Event()
+
+    def waiting(scenario: object, settings: object, progress: object, stop: threading.Event) -> None:
+        release.wait(HANG_GUARD_S)
+        raise RuntimeError("released")
+
+    monkeypatch.setattr("planner.cpsat.solver.solve", waiting)
+    job = start_optimize(at)
+    assert job is not None and job.running
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Stage"].startswith("1/") and metrics["First plan"] == "—"
+    assert any("Searching for a first plan" in c for c in texts(at.caption)), texts(at.caption)
+    assert not at.get("plotly_chart")
+    release.set()
+    assert job.wait(HANG_GUARD_S)
+
+
+def test_pin_here_offers_only_institutions_that_can_do_the_work(at: AppTest) -> None:
+    """Issue 16, finding 10: no pin at an institution without the competency."""
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    optimize_to_the_end(at)
+    go(at, "plan")
+    open_tab(at, "Work package")
+    at.selectbox(key="detail_wp").set_value("U-02")  # composites: tusur and tpu, not bsuir
+    at.run()
+    assert at.selectbox(key="detail_institution").options == ["tusur · TUSUR", "tpu · Tomsk Polytechnic University"]
+
+
+def test_an_explanation_is_one_list_with_nested_rules(at: AppTest) -> None:
+    """Issue 16, finding 10: the explainer's '- rule' lines were drawn as '- - rule', a broken nested bullet."""
+    from planner.ui.verdict import explanation_markdown
+
+    lines = ["no plan satisfies all of these rules together:", "- U-03 comes after U-01", "- U-03 is pinned"]
+    assert explanation_markdown(lines) == (
+        "- no plan satisfies all of these rules together:\n    - U-03 comes after U-01\n    - U-03 is pinned"
+    )
+
+
+def test_run_labels_are_cut_at_a_word() -> None:
+    from app_pages.state import short
+
+    name = "Belarus – Tomsk Oblast joint R&D program 2025–2030"
+    assert short(name) == "Belarus – Tomsk Oblast joint R&D…"
+    assert short("Minimal two-country program") == "Minimal two-country program"
+
+
+def test_the_russian_plan_page_has_no_english_labels(at: AppTest) -> None:
+    """Issue 16, finding 11: tables, headers, reasons and numbers of the Plan page in Russian, in one format."""
+    at.sidebar.selectbox(key="lang").set_value("ru")
+    at.run()
+    optimize_until_a_plan(at)
+    go(at, "plan")
+    for label, value in {m.label: m.value for m in at.metric}.items():
+        assert "," not in value or "\u00a0" in value or not value[0].isdigit(), (label, value)
+    for tab in ("Бюджет", "Не вошло"):
+        open_tab(at, tab)
+        for frame in at.dataframe:
+            headers = [str(c) for c in frame.value.columns]
+            assert not [h for h in headers if h.isascii() and h not in ("Σ", "A", "B")], headers
+    left_out = at.dataframe[0].value if at.dataframe else None
+    if left_out is not None and len(left_out):
+        assert not [r for r in left_out.iloc[:, 1] if str(r).startswith(("optional", "overlap", "depends"))]
+
+
+def test_edit_page_names_columns_marks_faulty_rows_and_undoes_per_table(at: AppTest) -> None:
+    """Issue 16, finding 9 (the page): headers in words, no "None" in empty cells, the faulty row marked, problems
+    above the table, Undo per table saying what it undid, the chosen table kept on a second click."""
+    go(at, "edit")
+    set_capacity(at, "bsuir", 99)
+    session = edit(at)
+    frame = session.frame("work_packages")
+    frame.loc[1, "requires"] = "no-such-skill: 3"
+    assert session.apply("work_packages", frame)
+    go(at, "edit")
+    assert at.segmented_control(key="edit_table").value == "institutions"
+    at.segmented_control(key="edit_table").set_value("work_packages")
+    at.run()
+    at.segmented_control(key="edit_table").set_value(None)  # a click on the chosen button
+    at.run()
+    assert at.segmented_control(key="edit_table").value == "work_packages"
+    from planner.ui.edit_view import PROBLEM, editor_rows, problems_by_row
+
+    rows = editor_rows(
+        session.frame("work_packages"),
+        session.columns("work_packages"),
+        problems_by_row(session.problems, "work_packages"),
+        "en",
+    )
+    assert (
+        next(iter(rows.columns)) == PROBLEM and "no-such-skill" in rows.loc[1, PROBLEM] and rows.loc[0, PROBLEM] == ""
+    )
+    assert not any(v is None or (isinstance(v, float) and v != v) for v in rows["note"])  # blank, not "None"
+    assert at.button(key="edit_undo").label == "Undo in Work packages"
+    at.button(key="edit_undo").click()
+    at.run()
+    assert any("Undone in Work packages" in s and "no-such-skill" in s for s in texts(at.success)), texts(at.success)
+    assert "99" in edit(at).text  # the institutions edit stays
+
+
+def test_opening_another_file_asks_before_discarding_unsaved_edits(at: AppTest) -> None:
+    """Issue 16, finding 9: opening another file discarded unsaved edits without asking."""
+    set_capacity(at, "bsuir", 99)
+    at.run()
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    assert edit(at).name == DEMO and edit(at).changed  # nothing lost yet
+    assert any("unsaved edits" in w for w in texts(at.warning)), texts(at.warning)
+    at.button(key="keep_editing").click()
+    at.run()
+    assert edit(at).name == DEMO and not any("unsaved edits" in w for w in texts(at.warning))
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    at.button(key="discard_open").click()
+    at.run()
+    assert edit(at).name == "minimal.yaml" and not edit(at).changed

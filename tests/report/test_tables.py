@@ -216,3 +216,36 @@ def test_labelled_translates_headers() -> None:
         "not_a_column_text",
     ]
     assert labelled(df, "ru").columns[0] != labelled(df, "en").columns[0]
+
+
+def test_left_out_reasons_speak_the_language() -> None:
+    """Issue 16, finding 11: every reason the plan file writes has a Russian text; others are shown as written."""
+    from planner.report.tables import reason_text
+
+    reasons = {
+        "overlap group g: W2 does the same work": "группа дублирования g: ту же работу выполняет W2",
+        "depends on W1, which is left out": "зависит от W1, который не включён",
+        "optional (value 3): not worth its cost and capacity under the objective's priorities": "необязательный "
+        "(ценность 3): не окупает затрат и загрузки при заданных приоритетах",
+        "optional (value 2.5): not planned within the time limit (the value stage was not proven)": "необязательный "
+        "(ценность 2.5): не запланирован за отведённое время (этап ценности не доказан)",
+        "something new": "something new",
+    }
+    for reason, russian in reasons.items():
+        assert reason_text(reason, "ru") == russian
+        assert reason_text(reason, "en") == reason
+
+
+def test_tables_on_screen_use_one_number_format_per_language() -> None:
+    """Issue 16, finding 11: '708,419' and '0.40%' in English, '708 419' and '0,4 %' in Russian, never mixed."""
+    from planner.i18n import number, percent
+    from planner.report.tables import display
+
+    assert (number(708419.3, "en"), number(708419.3, "ru")) == ("708,419", "708\u00a0419")
+    assert (percent(0.004, "en", decimals=2), percent(0.004, "ru", decimals=2)) == ("0.40%", "0,40\u00a0%")
+    frame = pd.DataFrame({"amount": [1316345.25, None], "use": [0.5, None], "effort_pm": [2.5, 4.0]})
+    assert display(frame, "ru").to_dict("list") == {
+        "Сумма": ["1\u00a0316\u00a0345", ""],
+        "Доля лимита": ["50\u00a0%", ""],
+        "Трудоёмкость, чел.-мес.": ["2,5", "4"],
+    }

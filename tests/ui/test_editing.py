@@ -416,3 +416,29 @@ def test_each_capacity_edit_changes_exactly_one_line(demo: object, demo_text: st
     changes = changed_lines(demo_text, dump_yaml_text(apply_table(demo, "institutions", frame)))
     assert sum(len(new) for _, _, new in changes) == len(capacities)
     assert all(op == "replace" and len(old) == 1 and old[0].startswith("    capacity_pm: ") for op, old, _ in changes)
+
+
+def test_undo_in_a_table_takes_back_only_that_tables_edit_and_says_what(demo_text: str) -> None:
+    """Issue 16, finding 9: Undo reverted an edit in another table and did not say what it undid."""
+    session = EditSession(demo_text, "demo.yaml")
+    before = session.frame("institutions")
+    session.apply("institutions", edit(session.frame("institutions"), "bsu", "capacity_pm", 99))
+    wps = session.frame("work_packages")
+    title = wps.loc[0, "title"]
+    wps.loc[0, "title"] = "Renamed"
+    session.apply("work_packages", wps)
+    assert session.can_undo_table("institutions") and session.can_undo_table("work_packages")
+    assert not session.can_undo_table("funders") and session.undo_table("funders") is None
+
+    undone = session.undo_table("institutions")  # not the last edit: the work-package edit stays
+    assert undone is not None and undone.table == "institutions"
+    assert [(row, column, was, now) for row, column, was, now in undone.cells] == [
+        ("bsu", "capacity_pm", 99.0, float(before.loc[before["id"] == "bsu", "capacity_pm"].iloc[0]))
+    ]
+    assert session.frame("institutions").equals(before)
+    assert session.frame("work_packages").loc[0, "title"] == "Renamed"
+    assert not session.can_undo_table("institutions")
+
+    undone = session.undo_table("work_packages")  # the last edit: back to the exact text
+    assert undone is not None and undone.cells == ((str(wps.loc[0, "id"]), "title", "Renamed", title),)
+    assert session.text == demo_text and not session.changed

@@ -47,6 +47,18 @@ def test_plan_views_draw_every_chart_and_table_once() -> None:
     assert all(a is b for a, b in zip(first.values(), views.charts().values(), strict=True))
     assert views.chart("gantt", by="program", only=scenario.programs[0].id) is not first["gantt_program"]
     tables = views.tables()
-    assert list(tables) == list(TABLES) and views.table("assignments") is tables["assignments"]
+    assert list(tables) == list(TABLES) and views.shown("assignments") is tables["assignments"]
     assert len(tables["assignments"]) == len(plan.assignments)
     assert list(views.table("effort", by="program").columns) != list(tables["effort"].columns)
+
+
+def test_downloads_have_headers_in_words_and_reasons_in_the_language() -> None:
+    """Issue 16, findings 10 and 11: Excel and CSV headers are not snake_case ids; left-out reasons are translated."""
+    scenario, plan = solved("belarus-tomsk-2025-2030.yaml")
+    for lang, header in (("en", "Work package"), ("ru", "Пакет работ")):
+        tables = PlanViews(FigureCache(), scenario, plan, lang).tables()
+        for name, table in tables.items():
+            assert not [c for c in table.columns if "_" in str(c)], (lang, name, list(table.columns))
+        assert header in tables["assignments"].columns
+    reasons = PlanViews(FigureCache(), scenario, plan, "ru").tables()["left_out"]["Причина"]
+    assert all(not r.startswith(("optional", "overlap", "depends")) for r in reasons), list(reasons)
