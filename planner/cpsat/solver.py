@@ -593,17 +593,17 @@ def _value_proven(stages: list[Stage], names: list[str]) -> bool:
 
 
 def _budget(settings: SolverSettings, started: float, stage: int, stages: int, lead: int | None = None) -> float:
-    """Seconds for a stage: an equal share of what is left (of the deterministic limit when reproducible); with
-    `lead`, stages from that index on get TRAILING_STAGE_S at most and the leading ones share the rest."""
-    if settings.reproducible:  # shares of the whole limit, in deterministic time (nothing depends on the clock)
-        stage, left = 0, settings.time_limit_s
+    """Seconds for a stage: an equal share of what is left (of the whole deterministic limit when reproducible);
+    with `lead`, stages from that index on get TRAILING_STAGE_S at most and the leading ones share the rest."""
+    if settings.reproducible:  # shares of the whole limit: nothing depends on the clock
+        first, left = 0, settings.time_limit_s
     else:
-        left = settings.time_limit_s - (time.perf_counter() - started)
+        first, left = stage, settings.time_limit_s - (time.perf_counter() - started)
     if lead is None or lead >= stages:
-        return left / (stages - stage)
+        return left / (stages - first)
     if stage >= lead:
-        return min(TRAILING_STAGE_S, left / (stages - stage))
-    return max(left / (stages - stage), (left - TRAILING_STAGE_S * (stages - lead)) / (lead - stage))
+        return min(TRAILING_STAGE_S, left / (stages - first))
+    return max(left / (stages - first), (left - TRAILING_STAGE_S * (stages - lead)) / (lead - first))
 
 
 def _solve_stage(
