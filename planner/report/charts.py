@@ -158,12 +158,7 @@ def _gantt_traces(
         "<b>%{customdata[0]}</b> %{customdata[1]}<br>"
         + t("chart.hover.institution", lang)
         + ": %{customdata[2]}<br>%{customdata[3]} – %{customdata[4]}<br>"
-        + t("chart.hover.effort", lang)
-        + ": %{customdata[5]:,.1f} "
-        + t("chart.pm", lang)
-        + "<br>"
-        + t("chart.hover.cost", lang)
-        + ": %{customdata[6]}<extra></extra>"
+        + _effort_and_cost_hover(lang)
     )
     names = {c.id: c.name for c in scenario.countries}
     df["country"] = df["country"].fillna(NO_GROUP)
@@ -219,6 +214,18 @@ def _gantt_traces(
             )
         )
     return traces, len(df)
+
+
+def _effort_and_cost_hover(lang: str) -> str:
+    """The end of a Gantt bar's hover: effort (customdata[5]) and cost (customdata[6])."""
+    return (
+        t("chart.hover.effort", lang)
+        + ": %{customdata[5]:,.1f} "
+        + t("chart.pm", lang)
+        + "<br>"
+        + t("chart.hover.cost", lang)
+        + ": %{customdata[6]}<extra></extra>"
+    )
 
 
 def gantt(
@@ -288,12 +295,7 @@ def gantt_summary(
         "<b>%{customdata[0]}</b> %{customdata[1]}<br>%{customdata[2]} – %{customdata[3]}<br>"
         + t("chart.hover.work_packages", lang)
         + ": %{customdata[4]}<br>"
-        + t("chart.hover.effort", lang)
-        + ": %{customdata[5]:,.1f} "
-        + t("chart.pm", lang)
-        + "<br>"
-        + t("chart.hover.cost", lang)
-        + ": %{customdata[6]}<extra></extra>"
+        + _effort_and_cost_hover(lang)
     )
     names = {c.id: c.name for c in scenario.countries}
     colors = country_colors(scenario)
