@@ -16,9 +16,10 @@ from planner.construct.bounds import term_bounds
 from planner.construct.serial import construct
 from planner.cpsat.constraints import add_rules
 from planner.cpsat.heuristic import add_hint
-from planner.cpsat.lns import improve, plan_score
+from planner.cpsat.lns import improve, plan_decisions, plan_score
 from planner.cpsat.model import Builder, LinearExpr
 from planner.cpsat.objective import TermExpr, build_terms, weighted
+from planner.cpsat.stability import TOLERANCE, Stability, add_stability
 from planner.domain.plan import Plan, SolverInfo, Stage, Status, relative_gap
 from planner.domain.scenario import Objective, Scenario, Term, scenario_digest
 from planner.domain.settings import SolverSettings
@@ -170,8 +171,15 @@ def solve(
     on_progress: ProgressFn | None = None,
     stop: threading.Event | None = None,
     started: float | None = None,
+    baseline: Plan | None = None,
+    today: str | None = None,
 ) -> Plan:
     """Find the best plan for a scenario within the settings' time limit. Never raises for infeasible or time-out.
+
+    With a `baseline` plan (of this scenario before a change), the plan moves as little as it can from it: a last
+    stage minimises the moves with every priority within 2 % of its best (`stability`), and work the baseline
+    starts before `today` (a month, YYYY-MM) is frozen. On programs too large for one model the neighbourhood
+    search starts from the baseline where it still passes the checker, so only what gains is moved.
 
     The limit counts from `started` (a `time.perf_counter()` reading; default: now), so a caller that read
     and validated files first can include that in the user's limit. An infeasible scenario gets a plan with
@@ -188,6 +196,10 @@ def solve(
     until = started + CONSTRUCT_SHARE * settings.time_limit_s
     constructed = _constructed(problem, until if too_large else None) if too_large or not makespan else None
     constructed_s = time.perf_counter() - started if constructed is not None else None
+    if too_large and baseline is not None:
+        held = plan_decisions(problem, baseline)
+        if baseline.assignments and not check_plan(problem, draft_plan(problem, held)):
+            constructed = held  # the baseline still holds: the search moves only what gains
     if constructed is not None and too_large:
         decisions, tried, kept = constructed, 0, 0
         if not settings.reproducible:  # the neighbourhood search runs on the clock
@@ -212,13 +224,17 @@ def solve(
                 "feasible: try a longer time limit"
             ],
         )
-    plan = _full_model(problem, settings, started, on_progress, stop, constructed)
+    plan = _full_model(problem, settings, started, on_progress, stop, constructed, baseline=baseline, today=today)
     # A plan once found is never lost: where CP-SAT's best within the limit is worse under the priorities than
     # the checked constructive plan (its first stage ran out before reaching the hint), the latter wins.
     cp_sat = plan.found and plan.solver is not None and plan.solver.engine == "cp-sat"
+    # A plan that kept to the baseline gave up at most the tolerance on purpose: the constructive plan, which
+    # ignores the baseline, does not replace it.
+    stable = cp_sat and plan.solver is not None and any(st.term == "stability" for st in plan.solver.stages)
     if (
         constructed is not None
         and cp_sat
+        and not stable
         and plan_score(problem, draft_plan(problem, constructed)) < plan_score(problem, plan)
     ):
         note = "CP-SAT's best within the time limit was worse than the constructive plan: the latter, checked"
@@ -240,6 +256,8 @@ def _full_model(
     constructed: list[Decision] | None,
     background: dict[str, list[int]] | None = None,
     lead: int | None = None,
+    baseline: Plan | None = None,
+    today: str | None = None,
 ) -> Plan:
     """One CP-SAT model of the whole (sub-)problem, solved stage by stage, hinted with `constructed`; stages from
     index `lead` on get at most TRAILING_STAGE_S each (a neighbourhood's first rounds, see `lns._leading`)."""
@@ -251,9 +269,16 @@ def _full_model(
         _hint_decisions(b, constructed)
         if background is not None:
             _complete_hint(b)
+    stability = None
+    if baseline is not None:
+        stability = add_stability(b, baseline, problem.calendar.period_of(today) if today else None)
+        stability.hint = plan_decisions(problem, baseline)
+        if b.makespan is None:
+            b.model.clear_hints()  # the baseline instead of the constructive plan: what moves, moves for a gain
+            _hint_decisions(b, stability.hint)
     objective = problem.scenario.objective
     terms = build_terms(b, list(objective.priorities))
-    run = _run_stages(b, objective, terms, settings, started, on_progress, stop, lead)
+    run = _run_stages(b, objective, terms, settings, started, on_progress, stop, lead, stability)
     fallback: Callable[[], list[Decision] | None] | None = None
     if background is None:
         fallback = (lambda: constructed) if constructed is not None else (lambda: _constructed(problem))
@@ -294,6 +319,7 @@ class _Stages:
     weighted_bound: float | None = None
     gaps: list[float] = field(default_factory=list)
     first_plan_s: float | None = None
+    relaxed: bool = False  # the stability stage ran with the earlier priorities given their tolerance
 
 
 def _run_stages(
@@ -305,14 +331,18 @@ def _run_stages(
     on_progress: ProgressFn | None,
     stop: threading.Event | None,
     lead: int | None = None,
+    stability: Stability | None = None,
 ) -> _Stages:
     """One stage per term in priority order (each keeping the earlier terms at their best), or one weighted stage;
-    stages from index `lead` on get at most TRAILING_STAGE_S."""
+    stages from index `lead` on get at most TRAILING_STAGE_S. With `stability`, a last stage minimises it with
+    every earlier priority allowed `stability.TOLERANCE` of its best (see `_stability_stage`)."""
     lexicographic = objective.mode == "lexicographic"
     run = _Stages(
         names=[t.value for t in objective.priorities] if lexicographic else ["weighted"], lexicographic=lexicographic
     )
     search = _search(b)
+    kept: list[tuple[cp_model.Constraint, int]] = []  # each stage's "no worse than its best", and that best
+    count = len(run.names) + (1 if stability is not None else 0)
     for k, name in enumerate(run.names):
         if lexicographic:
             te = terms[Term(name)]
@@ -322,26 +352,20 @@ def _run_stages(
             b.model.minimize(weighted(terms, dict(objective.weights)))
             scale, sign = 1, 1
         stage_solver = cp_model.CpSolver()
-        budget = _budget(settings, started, k, len(run.names), lead)
+        budget = _budget(settings, started, k, count, lead)
         _parameters(stage_solver, settings, budget, search)
         t0 = time.perf_counter()
-        watcher = _Watcher(k, len(run.names), name, scale, sign, started, on_progress)
+        watcher = _Watcher(k, count, name, scale, sign, started, on_progress)
         if on_progress is not None:
             stage_solver.best_bound_callback = watcher.on_bound
-        code = _solve_stage(stage_solver, b.model, watcher, stop, k)
-        left = settings.time_limit_s - (time.perf_counter() - started)
-        if k == 0 and code == cp_model.UNKNOWN and left > 0.05 and not settings.reproducible and not _stopped(stop):
-            # No plan yet: the first stage may use all the time left rather than give up at its share.
-            _parameters(stage_solver, settings, left, search)
-            code = _solve_stage(stage_solver, b.model, watcher, stop, k)
+        code = _solve_first_or_stage(stage_solver, b.model, watcher, stop, k, settings, started, search)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if k == 0:
                 run.status = Status.infeasible if code == cp_model.INFEASIBLE else Status.unknown
                 run.stages.append(Stage(term=name, status=run.status, wall_time_s=_wall(settings, t0)))
             break  # a later stage found nothing better in time: keep the previous stage's plan
         run.solver = stage_solver
-        if run.first_plan_s is None:
-            run.first_plan_s = watcher.first_s
+        run.first_plan_s = watcher.first_s if run.first_plan_s is None else run.first_plan_s
         value = sign * stage_solver.objective_value / scale
         bound = sign * stage_solver.best_objective_bound / scale
         stage_status = Status.optimal if code == cp_model.OPTIMAL else Status.feasible
@@ -351,16 +375,80 @@ def _run_stages(
         run.stages.append(
             Stage(term=name, status=stage_status, value=value, bound=bound, wall_time_s=_wall(settings, t0))
         )
+        best = round(stage_solver.objective_value)
         if lexicographic:
             run.bounds[name] = bound
             te = terms[Term(name)]
-            b.model.add(te.minimised <= round(stage_solver.objective_value))
+            kept.append((b.model.add(te.minimised <= best), best))
             _hint_everything(b.model, stage_solver)
         else:
             run.weighted_bound = bound
+            if stability is not None:
+                kept.append((b.model.add(weighted(terms, dict(objective.weights)) <= best), best))
+                _hint_everything(b.model, stage_solver)
         if _stopped(stop):
             break  # the remaining stages count as not proven (below)
+    if stability is not None and run.solver is not None and len(kept) == len(run.names) and not _stopped(stop):
+        _stability_stage(b, run, kept, stability, settings, started, search, stop)
     return run
+
+
+def _solve_first_or_stage(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    watcher: _Watcher,
+    stop: threading.Event | None,
+    k: int,
+    settings: SolverSettings,
+    started: float,
+    search: Search,
+) -> cp_model.CpSolverStatus:
+    """Run stage `k`; the first stage, without a plan at its share, may use all the time left."""
+    code = _solve_stage(solver, model, watcher, stop, k)
+    left = settings.time_limit_s - (time.perf_counter() - started)
+    if k == 0 and code == cp_model.UNKNOWN and left > 0.05 and not settings.reproducible and not _stopped(stop):
+        _parameters(solver, settings, left, search)
+        code = _solve_stage(solver, model, watcher, stop, k)
+    return code
+
+
+def _stability_stage(
+    b: Builder,
+    run: _Stages,
+    kept: list[tuple[cp_model.Constraint, int]],
+    stability: Stability,
+    settings: SolverSettings,
+    started: float,
+    search: Search,
+    stop: threading.Event | None,
+) -> None:
+    """Minimise the moves from the baseline, each earlier priority within TOLERANCE of its best.
+
+    Each stage's constraint "no worse than its best" is loosened in place by the tolerance (its domain's upper
+    end; the expression's constant is already folded into it). The stage's plan replaces the last one only if
+    it is found; its priorities are then reported as they are, no longer claimed optimal."""
+    for ct, best in kept:
+        slack = int(abs(best) * TOLERANCE)
+        if slack:
+            domain = ct.proto.linear.domain
+            domain[len(domain) - 1] += slack
+    b.model.minimize(stability.expr)
+    if stability.hint:  # from the baseline itself: where it still holds, it is the answer (no move at all)
+        b.model.clear_hints()
+        _hint_decisions(b, stability.hint)
+        _complete_hint(b)
+    stage_solver = cp_model.CpSolver()
+    _parameters(stage_solver, settings, _budget(settings, started, len(kept), len(kept) + 1), search)
+    t0 = time.perf_counter()
+    watcher = _Watcher(len(kept), len(kept) + 1, "stability", 1, 1, started, None)
+    code = _solve_stage(stage_solver, b.model, watcher, stop, len(kept))
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    run.solver = stage_solver
+    run.relaxed = True
+    status = Status.optimal if code == cp_model.OPTIMAL else Status.feasible
+    value, bound = stage_solver.objective_value, stage_solver.best_objective_bound
+    run.stages.append(Stage(term="stability", status=status, value=value, bound=bound, wall_time_s=_wall(settings, t0)))
 
 
 def _plan(
@@ -418,6 +506,19 @@ def _plan(
         note = f"not optimised within the time limit: {', '.join(unrun)} (bounds without a solver)"
         info = info.model_copy(update={"stages": [*info.stages, *extra], "note": note})
         common["solver"] = info
+    proven = _value_proven(run.stages, run.names)
+    if run.relaxed:
+        # The stability stage may have given up to TOLERANCE of each priority: the gaps are the plan's own.
+        if run.lexicographic:
+            gaps = [relative_gap(objective_values[n], bounds[n]) for n in run.names if n in bounds]
+            stage_values = {st.term: st.value for st in run.stages}
+            proven = proven and objective_values.get("value") == stage_values.get("value")
+        else:
+            value = float(solver.value(weighted(terms, dict(problem.scenario.objective.weights))))
+            gaps = [relative_gap(value, run.weighted_bound)] if run.weighted_bound is not None else []
+            proven = False
+        if any(g > 0 for g in gaps) and status is Status.optimal:
+            status = Status.feasible
     return Plan(
         status=status,
         objective=objective_values,
@@ -425,7 +526,7 @@ def _plan(
         bound=round(bounds[first], 6) if run.lexicographic else run.weighted_bound,
         gap=round(max(gaps), 6) if gaps else None,
         assignments=assignments(problem, decisions),
-        left_out=left_out(problem, chosen, proven=_value_proven(run.stages, run.names)),
+        left_out=left_out(problem, chosen, proven=proven),
         **common,
     )
 
