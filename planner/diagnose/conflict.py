@@ -73,7 +73,7 @@ class Diagnosis:
         if not self.findings:
             return [self.note] if self.note else []
         one = len(self.findings) == 1
-        out = ["no plan satisfies this rule:" if one else "no plan satisfies all of these rules together:"]
+        out = [ONE_HEADER if one else ALL_HEADER]
         out += [f"- {f.text}" + (f", but {f.need}" if f.need else "") for f in self.findings]
         changes = [(f.change, f.confirmed) for f in self.findings if f.change] + self.joint
         if any(ok for _, ok in changes):
@@ -94,6 +94,16 @@ class Diagnosis:
 CHANGES_HEADER = "each of these changes makes a plan possible (confirmed by a re-solve):"
 UNCONFIRMED_HEADER = "changes not confirmed by a re-solve within the time limit:"
 STUCK_HEADER = "no change of one of these rules alone makes a plan possible (other rules conflict as well):"
+ONE_HEADER = "no plan satisfies this rule:"
+ALL_HEADER = "no plan satisfies all of these rules together:"
+HEADINGS = {
+    ONE_HEADER: "explain.one",
+    ALL_HEADER: "explain.all",
+    CHANGES_HEADER: "explain.changes",
+    UNCONFIRMED_HEADER: "explain.unconfirmed",
+    STUCK_HEADER: "explain.stuck",
+}
+"""The explanation's headings and their keys in planner/i18n (the app shows them in its language)."""
 
 
 class _Probe:
