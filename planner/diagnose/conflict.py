@@ -177,7 +177,7 @@ def diagnose(problem: Scenario | PreparedProblem, budget_s: float = 20.0) -> Dia
     b = Builder(p, explain=True)
     add_rules(b)
     b.model.clear_assumptions()
-    probe = _Probe(b, started + budget_s)
+    probe = _Probe(b, started + budget_s - 1.0)  # a second for building the re-solves' models and the text
     everything = list(probe.lits)
     core = probe.core(everything, det=2 * PROBE_S)
     if core is None:
@@ -249,6 +249,8 @@ def _confirm(p: PreparedProblem, edit: Edit, probe: _Probe) -> bool | None:
     from planner.cpsat.constraints import add_rules
     from planner.cpsat.model import Builder
 
+    if probe.deadline - time.perf_counter() < 0.2:
+        return None  # no time left to try
     changed = prepare(edit(p.scenario))
     b = Builder(changed)
     add_rules(b)
