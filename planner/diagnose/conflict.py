@@ -48,7 +48,8 @@ class Finding:
     change: str = ""
     """The least change of this rule alone that admits a plan ('' when none was found)."""
     confirmed: bool | None = None
-    """True when a re-solve of the scenario with the change found a plan; None when it was not tried or timed out."""
+    """True when a re-solve of the scenario with the change found a plan, False when it proved none exists (the
+    change was computed within the set only, as the whole scenario took too long); None: not tried or timed out."""
     necessary: bool = True
     """False when dropping it from the set could not be shown to leave a plan within the time limit."""
     alone: bool = True
@@ -82,6 +83,9 @@ class Diagnosis:
         if any(ok is None for _, ok in changes):
             out.append(UNCONFIRMED_HEADER)
             out += [f"- {text}" for text, ok in changes if ok is None]
+        if any(ok is False for _, ok in changes):
+            out.append(REFUTED_HEADER)
+            out += [f"- {text}" for text, ok in changes if ok is False]
         stuck = [f for f in self.findings if not f.alone]
         if stuck:
             out.append(STUCK_HEADER)
@@ -94,6 +98,7 @@ class Diagnosis:
 CHANGES_HEADER = "each of these changes makes a plan possible (confirmed by a re-solve):"
 UNCONFIRMED_HEADER = "changes not confirmed by a re-solve within the time limit:"
 STUCK_HEADER = "no change of one of these rules alone makes a plan possible (other rules conflict as well):"
+REFUTED_HEADER = "enough for this set, but a re-solve found the rest of the scenario needs more (none found in time):"
 ONE_HEADER = "no plan satisfies this rule:"
 ALL_HEADER = "no plan satisfies all of these rules together:"
 HEADINGS = {
@@ -101,6 +106,7 @@ HEADINGS = {
     ALL_HEADER: "explain.all",
     CHANGES_HEADER: "explain.changes",
     UNCONFIRMED_HEADER: "explain.unconfirmed",
+    REFUTED_HEADER: "explain.refuted",
     STUCK_HEADER: "explain.stuck",
 }
 """The explanation's headings and their keys in planner/i18n (the app shows them in its language)."""
@@ -201,10 +207,7 @@ def diagnose(problem: Scenario | PreparedProblem, budget_s: float = 20.0) -> Dia
             code, solver = within[i]  # the numbers in the set; a change from them is confirmed or refuted below
         g = b.rules[i]
         need, change, edit = _numbers(b, i, solver, code) if solver is not None else ("", "", None)
-        confirmed = None
-        if alone and edit is not None:
-            confirmed = _confirm(p, edit, probe)
-            alone = confirmed is not False
+        confirmed = _confirm(p, edit, probe) if alone and edit is not None else None
         necessary = within[i][1] is not None
         findings[i] = Finding(g.key, g.rule, g.text, need, change if alone else "", confirmed, necessary, alone)
     stuck = [i for i in core if not findings[i].alone]

@@ -244,6 +244,7 @@ TEXT: dict[str, str] = {
     "explain.all": "No plan satisfies all of these rules together:",
     "explain.changes": "Each of these changes makes a plan possible (confirmed by a re-solve):",
     "explain.unconfirmed": "Changes not confirmed by a re-solve within the time limit:",
+    "explain.refuted": "Enough for this set, but a re-solve found the rest of the scenario needs more (none found in time):",
     "explain.stuck": "No change of one of these rules alone makes a plan possible (other rules conflict as well):",
     "plan.none_yet": "No plan yet: optimize the scenario first.",
     "plan.stale": "The scenario has changed since this plan was made: optimize again to see the effect.",
