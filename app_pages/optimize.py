@@ -161,6 +161,6 @@ if result is not None and state.current_job() is None:
         st.success(done)
     else:
         st.error(t("optimize.no_plan", lang, status=t(f"kpi.status.{plan.status.value}", lang)))
-        st.markdown(explanation_markdown(plan.explanation))
+        st.markdown(explanation_markdown(plan.explanation, lang))
     if plan.found:
         st.page_link("app_pages/plan.py", label=t("optimize.see_plan", lang), icon=":material/view_timeline:")

@@ -64,7 +64,7 @@ if k.cost_by_country:
 
 if not plan.found:
     st.error(t("plan.no_plan", lang, status=t(f"kpi.status.{plan.status.value}", lang)))
-    st.markdown(explanation_markdown(plan.explanation))
+    st.markdown(explanation_markdown(plan.explanation, lang))
     st.stop()
 
 views = PlanViews(state.figures(), scenario, plan, lang, flagged=verdict.flagged())

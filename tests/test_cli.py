@@ -153,7 +153,8 @@ def test_solve_infeasible_exits_3_with_the_reason(infeasible: Path, tmp_path: Pa
     result = planner("solve", infeasible, "-o", out, "--time-limit", "5")
     assert result.exit_code == ExitCode.INFEASIBLE
     assert "infeasible" in result.stdout
-    assert "W2 cannot meet its deadline 2025-03" in result.stdout
+    assert "- W2 must finish by 2025-03, but the other rules let it finish in 2025-04 at the earliest" in result.stdout
+    assert "- move W2's deadline to 2025-04" in result.stdout  # the least change, confirmed by a re-solve
     assert read_plan(out).status is Status.infeasible
 
 
@@ -272,7 +273,10 @@ def test_import_psplib_of_garbage_exits_2(tmp_path: Path) -> None:
 def test_explain_infeasible_exits_3(infeasible: Path) -> None:
     result = planner("explain", infeasible, "--time-limit", "5")
     assert result.exit_code == ExitCode.INFEASIBLE
-    assert "W2 cannot meet its deadline 2025-03: the chain W1 → W2 needs at least 4 periods" in result.stdout
+    assert (
+        "- W2 comes after W1, but the other rules need W2 to start 1 period earlier than this allows" in result.stdout
+    )
+    assert "- move W2's deadline to 2025-04" in result.stdout
 
 
 def test_explain_feasible_exits_0() -> None:

@@ -51,7 +51,7 @@ def _windows(b: Builder) -> None:
         if wp.deadline:
             limit = b.cal.period_of(wp.deadline) + 1
             b.model.add(v.end <= limit).only_enforce_if(
-                b.guard(Rule.window, (wp.id,), f"{wp.id} must finish by {wp.deadline}")
+                b.guard(Rule.window, (wp.id,), f"{wp.id} must finish by {wp.deadline}", v.end, limit)
             )
 
 
@@ -64,7 +64,8 @@ def _deliverables(b: Builder) -> None:
                 continue
             limit = b.cal.period_of(dl.due) + 1
             at = v.start + dl.offset if dl.offset is not None else v.end
-            guard = b.guard(Rule.deliverable, (wp.id, dl.id), f"deliverable {dl.id} of {wp.id} is due {dl.due}")
+            text = f"deliverable {dl.id} of {wp.id} is due {dl.due}"
+            guard = b.guard(Rule.deliverable, (wp.id, dl.id), text, at, limit)
             b.model.add(at <= limit).only_enforce_if([v.present, *guard])
 
 
@@ -73,16 +74,17 @@ def _precedence(b: Builder) -> None:
     for v in b.wps.values():
         for dep in v.wp.dependencies:
             members = b.p.members(dep.id)
-            guard = b.guard(
-                Rule.precedence,
-                (v.wp.id, dep.id),
-                f"{v.wp.id} comes after {dep.id}" + (f" + {dep.lag}" if dep.lag else ""),
-            )
+            text = f"{v.wp.id} comes after {dep.id}" + (f" + {dep.lag}" if dep.lag else "")
+            # when explaining, the rule only says "no periods too early"; the periods it would take are the measure
+            early = b.model.new_int_var(0, b.cal.horizon + dep.lag, f"early[{v.wp.id},{dep.id}]") if b.explain else 0
+            guard = b.guard(Rule.precedence, (v.wp.id, dep.id), text, early, 0)
+            if guard:
+                b.model.add(early == 0).only_enforce_if(guard)
             b.model.add(sum(b.wps[m].present for m in members) >= 1).only_enforce_if([v.present, *guard])
             for m in members:
                 pred = b.wps[m]
                 anchor = pred.start if dep.type == DependencyType.start_to_start else pred.end
-                b.model.add(anchor + dep.lag <= v.start).only_enforce_if([v.present, pred.present, *guard])
+                b.model.add(anchor + dep.lag - early <= v.start).only_enforce_if([v.present, pred.present])
 
 
 def _cumulative(
@@ -112,9 +114,9 @@ def _cumulative(
         horizon = b.cal.horizon
         intervals.append(b.model.new_interval_var(b.makespan, horizon - b.makespan, horizon, f"after_makespan[{key}]"))
         demands.append(top)
-    guard = b.guard(rule, (subject,), text)
+    cap = b.model.new_int_var(top, top + sum(demands), f"cap[{key}]") if b.explain else top
+    guard = b.guard(rule, (subject,), text, cap, top)
     if guard:
-        cap = b.model.new_int_var(top, top + sum(demands), f"cap[{key}]")
         b.model.add(cap == top).only_enforce_if(guard)
         b.model.add_cumulative(intervals, demands, cap)
         return
@@ -204,21 +206,25 @@ def _facilities(b: Builder) -> None:
 def _pins(b: Builder) -> None:
     """Pins fix a work package's institution, option or start (and that it is done)."""
     for pin in b.s.pins:
-        v = b.wps[pin.work_package]
-        fixed = [
-            f"at {pin.institution}" if pin.institution else "",
-            f"as option {pin.option}" if pin.option else "",
-            f"starting {pin.start}" if pin.start else "",
-        ]
-        guard = b.guard(
-            Rule.pin, (pin.work_package,), " ".join([f"{pin.work_package} is pinned", *filter(None, fixed)])
-        )
+        wp, v = pin.work_package, b.wps[pin.work_package]
+        at = b.cal.period_of(pin.start) if pin.start else None
+        away: cp_model.IntVar | None = None
+        if b.explain and at is not None:  # periods between the start and the pinned one: what an explanation moves
+            away = b.model.new_int_var(0, b.cal.horizon, f"away[{wp}]")
+            b.model.add_abs_equality(away, v.start - at)
+        where = [f"at {pin.institution}" if pin.institution else "", f"as option {pin.option}" if pin.option else ""]
+        where = [w for w in where if w]
+        apart = b.explain and bool(where) and at is not None  # the start explained on its own, so it can move alone
+        starting = [f"starting {pin.start}"] if pin.start and not apart else []
+        guard = b.guard(Rule.pin, (wp,), " ".join([f"{wp} is pinned", *where, *starting]), None if apart else away, 0)
         b.model.add(v.present == 1).only_enforce_if(guard)
         for md in v.modes:
             if (pin.institution and md.institution != pin.institution) or (pin.option and md.option.id != pin.option):
                 b.model.add(md.x == 0).only_enforce_if(guard)
-        if pin.start:
-            b.model.add(v.start == b.cal.period_of(pin.start)).only_enforce_if(guard)
+        if at is not None:
+            if apart:
+                guard = b.guard(Rule.pin, (wp, "start"), f"{wp} is pinned to start {pin.start}", away, 0)
+            b.model.add(v.start == at).only_enforce_if(guard)
 
 
 def _forbids(b: Builder) -> None:
@@ -298,18 +304,20 @@ def _funder_caps(b: Builder) -> None:
         if not payers:
             continue
         if f.total is not None:
-            guard = b.guard(Rule.funder_cap, (f.id,), f"{f.id} can pay at most {amount_text(f.total, cur)} in total")
             paid = _paid(b, f.id)
             spent = cp_model.LinearExpr.sum([paid(md, True) for md in payers])
-            b.model.add(spent <= scaling.available(f.total, scaling.MONEY)).only_enforce_if(guard)
+            limit = scaling.available(f.total, scaling.MONEY)
+            text = f"{f.id} can pay at most {amount_text(f.total, cur)} in total"
+            guard = b.guard(Rule.funder_cap, (f.id,), text, spent, limit)
+            b.model.add(spent <= limit).only_enforce_if(guard)
         for year, cap in f.cap_per_year.items():
             in_year = cp_model.LinearExpr.sum(
                 [b.amount_in_year(md, b.paid_by(md, f.id), b.source_currency(md, f.id), cur, year) for md in payers]
             )
-            guard = b.guard(
-                Rule.funder_cap, (f.id, str(year)), f"{f.id} can pay at most {amount_text(cap, cur)} in {year}"
-            )
-            b.model.add(in_year <= scaling.available(cap, scaling.MONEY)).only_enforce_if(guard)
+            text = f"{f.id} can pay at most {amount_text(cap, cur)} in {year}"
+            limit = scaling.available(cap, scaling.MONEY)
+            guard = b.guard(Rule.funder_cap, (f.id, str(year)), text, in_year, limit)
+            b.model.add(in_year <= limit).only_enforce_if(guard)
 
 
 def _funder_shares(b: Builder) -> None:

@@ -60,6 +60,8 @@ class Guarded:
     rule: Rule
     subject: tuple[str, ...]
     text: str
+    limit: int | None = None
+    """The rule's bound on its measure (`Builder.measures`) in the model's integers, for rules that have one."""
 
     @property
     def key(self) -> str:
@@ -85,6 +87,9 @@ class Builder:
         self.explain = explain
         self.model = cp_model.CpModel()
         self.rules: dict[int, Guarded] = {}
+        self.measures: dict[int, LinearExpr] = {}
+        """When explaining: per rule literal, what the rule bounds (an end, a year's spend, a capacity) so that
+        an explanation can say how much the other rules need, and how far the rule must move for a plan."""
         self.institutions = self.p.institutions
         self.programs = self.p.programs
         self.groups = self.p.groups
@@ -103,13 +108,26 @@ class Builder:
 
     # ------------------------------------------------------------------ rules (for explanations)
 
-    def guard(self, rule: Rule, subject: tuple[str, ...], text: str) -> list[cp_model.IntVar]:
-        """Enforcement literals for a rule: none normally, one assumption literal when explaining."""
+    def guard(
+        self,
+        rule: Rule,
+        subject: tuple[str, ...],
+        text: str,
+        measure: LinearExpr | None = None,
+        limit: int | None = None,
+    ) -> list[cp_model.IntVar]:
+        """Enforcement literals for a rule: none normally, one assumption literal when explaining.
+
+        `measure ≤ limit` is what the rule demands, where it is a bound on one quantity; the measure must stay
+        defined (by unguarded constraints) when the rule is dropped, so that it can be minimised.
+        """
         if not self.explain:
             return []
-        guarded = Guarded(rule, subject, text)
+        guarded = Guarded(rule, subject, text, limit if measure is not None else None)
         lit = self.model.new_bool_var(f"rule[{guarded.key}]")
         self.rules[lit.index] = guarded
+        if measure is not None:
+            self.measures[lit.index] = measure
         self.model.add_assumption(lit)
         return [lit]
 

@@ -1,14 +1,12 @@
 """Why no plan exists, in domain words.
 
-First the reasons that simple arithmetic proves (a chain of work that cannot fit before its
-deadline, a budget smaller than the cheapest way to do the work that must be done); then, if
-none applies, the smallest set of rules that cannot hold together, found by CP-SAT with one
-assumption literal per rule and shrunk by deletion.
+The minimal set of rules that cannot hold together, each with its numbers and the least change that
+makes a plan possible (`planner.diagnose.conflict`); if no set is isolated in time, the reasons that
+simple arithmetic proves (a chain of work that cannot fit before its deadline, a budget smaller than
+the cheapest way to do the work that must be done).
 """
 
 from __future__ import annotations
-
-import time
 
 from planner.domain.rules import Rule
 from planner.domain.scenario import DependencyType, Scenario
@@ -25,7 +23,7 @@ EXPLAINED: dict[Rule, str] = {
     Rule.overlap: "named in a conflict set: 'overlap group G allows at most one of …'",
     Rule.window: "a chain that misses a deadline, or 'W must finish by M' in a conflict set",
     Rule.precedence: "the chain in a missed deadline, or 'W comes after V' in a conflict set",
-    Rule.capacity: "'capacity of I' in a conflict set, with the forced work only I can do against its PM",
+    Rule.capacity: "'capacity of I' in a conflict set, the PM more it needs (and the forced work only I can do)",
     Rule.facility: "'capacity of facility F' in a conflict set",
     Rule.funding: "named through the budgets: whom each funder may pay decides which budget a cost falls on",
     Rule.funder_cap: "a budget smaller than the cheapest forced work, a trade-off of totals, or a cap in a set",
@@ -39,17 +37,32 @@ EXPLAINED: dict[Rule, str] = {
 """How an explanation names each rule family (the registry test checks every family is here)."""
 
 
+BUDGET_S = 20.0
+"""Longest an explanation takes, whatever the solve's time limit (issue 18: within 20 s on the demo's variants)."""
+
+
 def explain(scenario: Scenario | PreparedProblem, settings: SolverSettings | None = None) -> list[str]:
-    """Sentences saying why the scenario has no plan (empty if no reason was found)."""
-    reasons = chain_reasons(scenario) + budget_reasons(scenario)
-    if reasons:
-        return reasons[:MAX_LINES]
-    capped = [f.id for f in prepare(scenario).scenario.funders if f.total is not None]
-    if len(capped) > 1:
-        joint = budget_tradeoff(scenario, capped)
-        if joint:
-            return [joint]
-    return conflict_reasons(scenario, settings or SolverSettings())
+    """Sentences saying why the scenario has no plan (empty if no reason was found): the minimal set of rules that
+    cannot hold together with their numbers, and the least change of each that makes a plan possible."""
+    from planner.diagnose.conflict import diagnose
+
+    p = prepare(scenario)
+    budget = min(BUDGET_S, max(5.0, (settings or SolverSettings()).time_limit_s))
+    found = diagnose(p, budget)
+    if found.findings:
+        lines = found.lines()
+        budgets = [f.key.split(":")[1] for f in found.findings if f.rule is Rule.funder_cap and f.key.count(":") == 1]
+        if len(budgets) == len(found.findings) > 1:
+            tradeoff = budget_tradeoff(p, budgets)
+            lines += [tradeoff] if tradeoff else []
+        return lines
+    # no set isolated in time: what simple arithmetic proves, if anything
+    reasons = chain_reasons(p) + budget_reasons(p)
+    capped = [f.id for f in p.scenario.funders if f.total is not None]
+    if not reasons and len(capped) > 1:
+        joint = budget_tradeoff(p, capped)
+        reasons += [joint] if joint else []
+    return reasons[:MAX_LINES] or found.lines()
 
 
 def forced(scenario: Scenario | PreparedProblem) -> set[str]:
@@ -140,78 +153,6 @@ def budget_reasons(problem: Scenario | PreparedProblem) -> list[str]:
                 f"that must be done, but only {f.total:,.6g} is available"
             )
     return out
-
-
-def conflict_reasons(problem: Scenario | PreparedProblem, settings: SolverSettings, probe_s: float = 2.0) -> list[str]:
-    """The smallest set of rules found that cannot hold together (deletion-minimised assumption core)."""
-    from ortools.sat.python import cp_model
-
-    from planner.cpsat.constraints import add_rules
-    from planner.cpsat.model import Builder
-
-    p = prepare(problem)
-    b = Builder(p, explain=True)
-    add_rules(b)
-    lits = {idx: b.model.get_bool_var_from_proto_index(idx) for idx in b.rules}
-    deadline = time.perf_counter() + max(5.0, settings.time_limit_s)
-
-    def core_of(keep: list[int]) -> list[int] | None:
-        """A subset of `keep` that is infeasible on its own, or None if `keep` is (or may be) feasible."""
-        b.model.clear_assumptions()
-        b.model.add_assumptions([lits[i] for i in keep])
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1  # assumption cores need a single worker
-        # deterministic limits: the same scenario gets the same explanation on a busy machine
-        solver.parameters.max_deterministic_time = probe_s if keep != everything else 4 * probe_s
-        solver.parameters.max_time_in_seconds = max(0.1, deadline - time.perf_counter())
-        if solver.solve(b.model) != cp_model.INFEASIBLE:
-            return None
-        return [i for i in solver.sufficient_assumptions_for_infeasibility() if i in lits] or keep
-
-    everything = list(lits)
-    core = core_of(everything)
-    if core is None:
-        return ["no small set of conflicting rules could be isolated within the time limit"]
-    for i in list(core):
-        if time.perf_counter() > deadline:
-            break
-        if i not in core:
-            continue
-        trial = [j for j in core if j != i]
-        smaller = core_of(trial) if trial else None
-        if smaller is not None:
-            core = smaller
-    totals = [b.rules[i] for i in core if b.rules[i].rule is Rule.funder_cap and len(b.rules[i].subject) == 1]
-    budgets = [g.subject[0] for g in totals]
-    tradeoff = budget_tradeoff(p, budgets) if len(budgets) == len(core) and len(budgets) > 1 else None
-    lines = []
-    for i in core[:MAX_LINES]:
-        g = b.rules[i]
-        lines.append(g.text + (_capacity_detail(p, g.subject[0]) if g.rule is Rule.capacity else ""))
-    head = "no plan satisfies all of these rules together:" if len(lines) > 1 else "no plan satisfies this rule:"
-    return [head, *[f"- {line}" for line in lines], *([tradeoff] if tradeoff else [])]
-
-
-def _capacity_detail(p: PreparedProblem, inst_id: str) -> str:
-    """For an institution's capacity rule: the forced work only it can do, and what that needs against what it has."""
-    cal = p.calendar
-    only_here = [
-        w
-        for w in sorted(p.forced, key=p.order.__getitem__)
-        if p.options(w) and all(o.institution == inst_id for o in p.options(w))
-    ]
-    if not only_here:
-        return ""
-    need = sum(min(o.effort_pm for o in p.options(w)) for w in only_here)
-    windows = [p.windows[w] for w in only_here]
-    first, last = min(w.earliest_start for w in windows), max(w.latest_end for w in windows)
-    has = sum(p.capacity(inst_id)[first:last])
-    names = ", ".join(only_here[:6]) + (", …" if len(only_here) > 6 else "")
-    verb = "needs" if len(only_here) == 1 else "need"
-    return (
-        f": only {inst_id} can do {names}, which {verb} at least {need:g} PM between {cal.start_month(first)} and "
-        f"{cal.last_month(last)}; {inst_id} has {has:g} PM in that time"
-    )
 
 
 def budget_tradeoff(problem: Scenario | PreparedProblem, budgets: list[str]) -> str | None:

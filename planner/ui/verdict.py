@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from planner.check import check_plan
 from planner.domain.scenario import scenario_digest
-from planner.i18n import percent, t
+from planner.i18n import DEFAULT, percent, t
 from planner.problem.prepared import prepare
 
 if TYPE_CHECKING:
@@ -96,14 +96,18 @@ def judged(cache: FigureCache, scenario: Scenario, plan: Plan) -> Verdict:
     return verdict
 
 
-def explanation_markdown(lines: list[str]) -> str:
-    """Why no plan exists as one Markdown list: the explainer's `- rule` lines nest under the line before them."""
+def explanation_markdown(lines: list[str], lang: str = DEFAULT) -> str:
+    """Why no plan exists as one Markdown list: the explainer's `- rule` lines nest under the line before them,
+    and its headings are in the app's language (the rules are scenario content, shown as the explainer wrote them)."""
+    from planner.diagnose.conflict import HEADINGS
+
     out = []
     for line in lines:
         if line.startswith("- "):
             out.append(f"    - {line[2:]}")
         else:
-            out.append(f"- {line}")
+            key = HEADINGS.get(line)
+            out.append(f"- {t(key, lang) if key else line}")
     return "\n".join(out)
 
 

@@ -575,7 +575,19 @@ def test_an_explanation_is_one_list_with_nested_rules(at: AppTest) -> None:
 
     lines = ["no plan satisfies all of these rules together:", "- U-03 comes after U-01", "- U-03 is pinned"]
     assert explanation_markdown(lines) == (
-        "- no plan satisfies all of these rules together:\n    - U-03 comes after U-01\n    - U-03 is pinned"
+        "- No plan satisfies all of these rules together:\n    - U-03 comes after U-01\n    - U-03 is pinned"
+    )
+
+
+def test_an_explanation_has_its_headings_in_the_apps_language() -> None:
+    """Issue 18: the rules are the explainer's words; the headings around them are translated."""
+    from planner.diagnose.conflict import CHANGES_HEADER
+    from planner.ui.verdict import explanation_markdown
+
+    lines = ["no plan satisfies this rule:", "- W2 must finish by 2025-03", CHANGES_HEADER, "- move W2's deadline"]
+    assert explanation_markdown(lines, "ru") == (
+        "- Ни один план не выполняет это правило:\n    - W2 must finish by 2025-03\n"
+        "- Любое из этих изменений делает план возможным (проверено повторным решением):\n    - move W2's deadline"
     )
 
 

@@ -448,8 +448,10 @@ def test_capacity_explanation_names_the_work_and_the_numbers() -> None:
     assert plan.status is Status.infeasible
     assert plan.explanation == [
         "no plan satisfies this rule:",
-        "- capacity of b (2 PM per period): only b can do W1, W2, which need at least 48 PM between 2025-01 and "
-        "2025-12; b has 24 PM in that time",
+        "- capacity of b (2 PM per period), but the other rules need 2 PM more in some period: only b can do W1, W2, "
+        "which need at least 48 PM between 2025-01 and 2025-12, and it has 24 PM in that time",
+        "each of these changes makes a plan possible (confirmed by a re-solve):",
+        "- raise b's capacity from 2 to 4 PM per period",
     ]
 
 
