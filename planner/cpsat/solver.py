@@ -278,6 +278,10 @@ class _Stages:
     first_plan_s: float | None = None
 
 
+class ModelInvalidError(RuntimeError):
+    """CP-SAT refused a model as invalid: a bug in the planner (validation should have refused the scenario)."""
+
+
 def _run_stages(
     b: Builder,
     objective: Objective,
@@ -313,6 +317,8 @@ def _run_stages(
             # No plan yet: the first stage may use all the time left rather than give up at its share.
             _parameters(stage_solver, settings, left, search)
             code = _solve_stage(stage_solver, b.model, watcher, stop, k)
+        if code == cp_model.MODEL_INVALID:  # a bug, not a slow search: never reported as "no plan in time"
+            raise ModelInvalidError(f"CP-SAT refused the model of stage '{name}' as invalid: {b.model.validate()}")
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if k == 0:
                 run.status = Status.infeasible if code == cp_model.INFEASIBLE else Status.unknown
