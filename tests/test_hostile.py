@@ -317,3 +317,11 @@ def test_a_model_cp_sat_refuses_is_an_internal_error_not_a_time_out(monkeypatch:
     monkeypatch.setattr("planner.cpsat.solver._solve_stage", lambda *_: cp_model.MODEL_INVALID)
     with pytest.raises(ModelInvalidError, match="CP-SAT refused the model of stage 'makespan' as invalid"):
         solve(scenario(), SolverSettings(time_limit_s=1))
+
+
+def test_nesting_the_fast_reader_takes_but_cannot_flatten_is_refused_with_its_line(tmp_path: Path) -> None:
+    depth = 500  # libyaml reads up to 1,000 levels; flattening 500 went past Python's recursion limit
+    deep = "x:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(depth)) + "  " * (depth + 1) + "1\n"
+    path = tmp_path / "deep.yaml"
+    path.write_text(BASE + deep, encoding="utf-8")
+    assert_clear(planner("validate", path), ExitCode.INVALID_INPUT, f"{path}:131: values are nested more than 64")
