@@ -88,6 +88,7 @@ def deep_block(depth: int) -> str:
 
 def mutate(text: str, rng: random.Random) -> tuple[str, str]:
     """One random mutation of a text file: (name of the mutation, new text)."""
+    text = text or "\n"  # an earlier mutation may have left nothing
     lines = text.splitlines(keepends=True)
     kind = rng.choice(MUTATIONS)
     return kind, _MUTATORS[kind](text, lines, rng)
@@ -154,7 +155,7 @@ def _indent(text: str, lines: list[str], rng: random.Random) -> str:
 
 
 def _bytes(text: str, lines: list[str], rng: random.Random) -> str:
-    data = bytearray(text.encode("utf-8"))
+    data = bytearray(raw(text))
     for _ in range(rng.randint(1, 8)):
         if data:
             data[rng.randrange(len(data))] = rng.randrange(256)

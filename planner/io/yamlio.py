@@ -11,6 +11,7 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
+from planner.domain.scenario import MAX_ITEMS
 from planner.io.limits import InputRefused
 
 if TYPE_CHECKING:
@@ -97,7 +98,8 @@ _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd
 
 
 def check_shape(text: str) -> None:
-    """Refuse, before building anything, nesting deeper than MAX_DEPTH and aliases beyond MAX_ALIAS_VALUES.
+    """Refuse, before building anything, nesting deeper than MAX_DEPTH, aliases beyond MAX_ALIAS_VALUES and
+    lists or mappings of more than MAX_ITEMS items (the round-trip reader takes about a minute for 60,000).
 
     Reads libyaml's stream of events (no recursion, no objects kept), counting the values inside each
     anchored node, so an alias is costed at what it would expand to. Text libyaml cannot parse is
@@ -106,22 +108,28 @@ def check_shape(text: str) -> None:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    stack: list[list[Any]] = []  # per open collection: [anchor, values inside, depth below it]
+    stack: list[list[Any]] = []  # per open collection: [anchor, values inside, depth below it, items left]
     anchors: dict[str, tuple[int, int]] = {}  # anchor → (values, depth) of its node
     repeated = 0
     try:
         for ev in yaml.parse(text, Loader=loader):
             if isinstance(ev, yaml.CollectionStartEvent):
-                stack.append([ev.anchor, 0, 0])
+                items = 2 * MAX_ITEMS if isinstance(ev, yaml.MappingStartEvent) else MAX_ITEMS  # keys count too
+                stack.append([ev.anchor, 0, 0, items])
                 if len(stack) > MAX_DEPTH:
                     raise InputRefused(_too_deep(), ev.start_mark.line + 1)
             elif isinstance(ev, yaml.CollectionEndEvent):
-                anchor, n, depth = stack.pop()
+                anchor, n, depth, _ = stack.pop()
                 _add(stack, anchors, anchor, n + 1, depth + 1)
             elif isinstance(ev, yaml.ScalarEvent):
                 _add(stack, anchors, ev.anchor, 1, 0)
             elif isinstance(ev, yaml.AliasEvent):
                 repeated += _alias(stack, anchors, ev, repeated)
+            if stack and stack[-1][3] < 0:
+                raise InputRefused(
+                    f"a list or mapping has more than {MAX_ITEMS:,} items, more than any program needs",
+                    ev.start_mark.line + 1,
+                )
     except yaml.MarkedYAMLError as e:
         if "nesting depth" in str(e.problem) and e.problem_mark is not None:  # libyaml stops at 1,000 levels
             raise InputRefused(_too_deep(), e.problem_mark.line + 1) from None
@@ -158,6 +166,7 @@ def _add(stack: list[list[Any]], anchors: dict[str, tuple[int, int]], anchor: st
     if stack:
         stack[-1][1] += n
         stack[-1][2] = max(stack[-1][2], depth)
+        stack[-1][3] -= 1
 
 
 def _control_characters(text: str) -> InputRefused:
