@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from planner.domain.settings import MAX_SEED, MAX_WORKERS
 from planner.problem.validate import ScenarioError, load_scenario
 
 if TYPE_CHECKING:  # the solver (and OR-Tools) load only for commands that solve, the plan's models where used
     from planner.cpsat.solver import Progress, ProgressFn
     from planner.domain.plan import Plan
     from planner.domain.scenario import Scenario
+    from planner.domain.settings import SolverSettings
 
 
 class ExitCode(IntEnum):
@@ -118,14 +120,18 @@ def solve(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Plan file to write: .json or .yaml.")],
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.01, help="Seconds for the whole solve.")] = 30.0,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Parallel CP-SAT workers.")] = 2,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed.")] = 0,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=MAX_WORKERS, help="Parallel CP-SAT workers.")] = 2,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Random seed.")] = 0,
     reproducible: Annotated[
         bool,
         typer.Option("--reproducible", help="Byte-identical plan for the same scenario, settings and seed."),
     ] = False,
     log: Annotated[bool, typer.Option("--log", help="Print CP-SAT's search log.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write the outcome even when it has no plan and replaces a file that has one."),
+    ] = False,
 ) -> None:
     """Find the best plan for a scenario and write it as JSON or YAML.
 
@@ -134,31 +140,79 @@ def solve(
     The plan holds the status, every objective term, the bound and gap, and per work package the
     institution, start and end (period index and month), effort, cost and funding. In
     --reproducible mode the search is limited by deterministic time, so the same inputs give the
-    same file (its wall time is then omitted).
+    same file (its wall time is then omitted). A run that ends without a plan (exit 3 or 4) does not
+    replace an existing plan file that holds one: its outcome goes beside it (`plan.json` →
+    `plan.no-plan.json`) unless --force is given.
     """
     from planner.cpsat import solve as run
     from planner.diagnose import with_explanation
     from planner.domain.plan import Status
-    from planner.domain.settings import SolverSettings
+    from planner.io.atomic import check_writable
     from planner.io.plan_file import write_plan
 
     if output.suffix.lower() not in (".json", ".yaml", ".yml"):
         raise _fail(f"{output}: the plan file must end in .json, .yaml or .yml")
     if not output.parent.exists():
         raise _fail(f"{output}: folder {output.parent} does not exist")
+    if output.is_dir():
+        raise _fail(f"{output}: is a folder; give the path of a plan file")
+    try:  # before solving: a long solve must not be lost to a folder it cannot write
+        check_writable(output)
+    except OSError as e:
+        raise _fail(f"{output}: cannot write in folder {output.parent}: {e.strerror}") from None
+    settings = _settings(time_limit_s=time_limit, workers=workers, seed=seed, reproducible=reproducible, log=log)
     s = _load(scenario)
-    settings = SolverSettings(time_limit_s=time_limit, workers=workers, seed=seed, reproducible=reproducible, log=log)
     plan = _with_progress(lambda cb: run(s, settings, on_progress=cb, started=_command_start), time_limit, quiet or log)
     plan = with_explanation(s, plan, settings)
+    target = output if force or plan.found or not _holds_a_plan(output) else _beside(output)
     try:
-        write_plan(plan, output)
+        write_plan(plan, target)
     except OSError as e:
-        raise _fail(f"{output}: cannot write the plan: {e.strerror}") from None
-    _print_summary(plan, output)
+        raise _fail(f"{target}: cannot write the plan: {e.strerror}") from None
+    if target != output:
+        err.print(
+            f"{output} holds a plan from an earlier run and is kept; this run's outcome is in {target} "
+            "(--force replaces the plan)",
+            markup=False,
+            highlight=False,
+        )
+    _print_summary(plan, target)
     if plan.status is Status.infeasible:
         raise typer.Exit(ExitCode.INFEASIBLE)
     if not plan.found:
         raise typer.Exit(ExitCode.NO_PLAN_IN_TIME)
+
+
+def _settings(**values: float | bool) -> SolverSettings:
+    """Solver settings from the options, or exit 2 naming the option that is out of range (e.g. a time limit of nan)."""
+    from pydantic import ValidationError
+
+    from planner.domain.settings import SolverSettings
+
+    try:
+        return SolverSettings.model_validate(values)
+    except ValidationError as e:
+        what = "; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg'].lower()}" for x in e.errors())
+        raise _fail(f"invalid solver settings: {what}") from None
+
+
+def _holds_a_plan(path: Path) -> bool:
+    """Whether a readable plan file with a schedule is at `path` (what a run without a plan must not replace)."""
+    from pydantic import ValidationError
+
+    from planner.io.plan_file import read_plan
+
+    if not path.exists():
+        return False
+    try:
+        return read_plan(path).found
+    except (ValidationError, ValueError, OSError):
+        return False
+
+
+def _beside(output: Path) -> Path:
+    """Where the outcome of a run without a plan goes when `output` keeps an earlier plan: plan.no-plan.json."""
+    return output.with_name(f"{output.stem}.no-plan{output.suffix}")
 
 
 def _with_progress(run: Callable[[ProgressFn | None], Plan], time_limit: float, quiet: bool) -> Plan:
@@ -222,7 +276,7 @@ def check(
     from pydantic import ValidationError
     from rich.table import Table
 
-    from planner.check import check_plan, evaluate
+    from planner.check import check_plan, evaluate, outside_horizon
     from planner.domain.plan import Status
     from planner.domain.scenario import scenario_digest
     from planner.io.plan_file import read_plan
@@ -242,6 +296,12 @@ def check(
         raise _fail(f"{plan}: not a plan file written by `planner solve`: {e}") from None
     if p.scenario_digest != scenario_digest(s):
         err.print(f"warning: {plan} was made for another version of {scenario} (content differs)", highlight=False)
+    outside = outside_horizon(s, p)
+    if outside:  # refused before any work period by period (the objective is not recomputed)
+        for v in outside:
+            out.print(f"[red]✗[/red] {v}", markup=True, highlight=False)
+        out.print(f"[red]{len(outside)} violation{'s' if len(outside) != 1 else ''}[/red]")
+        raise typer.Exit(ExitCode.VIOLATIONS)
     # A plan without a schedule (infeasible, unknown) is checked as a schedule too: mandatory work it leaves
     # undone is a violation, so a script never takes an empty file for a valid plan.
     violations = check_plan(s, p if p.found else p.model_copy(update={"status": Status.feasible}))
@@ -303,10 +363,9 @@ def explain(
     from planner.cpsat import solve as run
     from planner.diagnose import with_explanation
     from planner.domain.plan import Status
-    from planner.domain.settings import SolverSettings
 
+    settings = _settings(time_limit_s=time_limit)
     s = _load(scenario)
-    settings = SolverSettings(time_limit_s=time_limit)
     plan = with_explanation(s, run(s, settings), settings)
     if plan.found:
         out.print(f"{scenario} has a plan ({plan.status.value}); nothing to explain.", highlight=False)
@@ -330,8 +389,15 @@ def schema(
     text = json.dumps(plan_schema() if plan else scenario_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+        return
+    from planner.io.atomic import write_atomically
+
+    if not output.parent.is_dir():
+        raise _fail(f"{output}: folder {output.parent} does not exist")
+    try:
+        write_atomically(output, text.encode("utf-8"))
+    except OSError as e:
+        raise _fail(f"{output}: cannot write the schema: {e.strerror}") from None
 
 
 @import_app.command("psplib")

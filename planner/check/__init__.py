@@ -6,7 +6,7 @@ plan's own figures are compared with them, never trusted. No solver is imported 
 """
 
 from planner.check.context import ABS_TOL, FIELD_ABS_TOL, REL_TOL, Violation, convert_years, year_amounts
-from planner.check.rules import RULES, check_plan
+from planner.check.rules import RULES, check_plan, outside_horizon
 from planner.check.terms import TERMS, evaluate
 
 __all__ = [
@@ -19,5 +19,6 @@ __all__ = [
     "check_plan",
     "convert_years",
     "evaluate",
+    "outside_horizon",
     "year_amounts",
 ]

@@ -416,6 +416,24 @@ RULES: dict[Rule, Check] = {
 """Every hard-rule family of the registry and its check, in reporting order."""
 
 
+def outside_horizon(scenario: Scenario | PreparedProblem, plan: Plan) -> list[Violation]:
+    """Assignments that run outside the scenario's horizon or backwards: found before any per-period work."""
+    from planner.problem.prepared import prepare
+
+    horizon = prepare(scenario).calendar.horizon
+    return [
+        Violation(
+            Rule.assignment,
+            f"{a.work_package}: runs over periods [{a.start}, {a.end}), outside the horizon [0, {horizon})"
+            if a.end >= a.start
+            else f"{a.work_package}: ends (period {a.end}) before it starts (period {a.start})",
+            a.work_package,
+        )
+        for a in plan.assignments
+        if a.start < 0 or a.end > horizon or a.end < a.start
+    ]
+
+
 def check_plan(scenario: Scenario | PreparedProblem, plan: Plan) -> list[Violation]:
     """Every hard rule the plan breaks; an empty list means the plan is valid.
 
@@ -424,6 +442,9 @@ def check_plan(scenario: Scenario | PreparedProblem, plan: Plan) -> list[Violati
     """
     if not plan.found and not plan.assignments:
         return []
+    outside = outside_horizon(scenario, plan)
+    if outside:  # nothing else is checked: the rules below work period by period
+        return outside
     with gc_paused():
         ctx = Context(scenario, plan)
         return [v for check in RULES.values() for v in check(ctx)]

@@ -322,6 +322,10 @@ class _Stages:
     relaxed: bool = False  # the stability stage ran with the earlier priorities given their tolerance
 
 
+class ModelInvalidError(RuntimeError):
+    """CP-SAT refused a model as invalid: a bug in the planner (validation should have refused the scenario)."""
+
+
 def _run_stages(
     b: Builder,
     objective: Objective,
@@ -710,7 +714,19 @@ def _budget(settings: SolverSettings, started: float, stage: int, stages: int, l
 def _solve_stage(
     solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher, stop: threading.Event | None, stage: int
 ) -> cp_model.CpSolverStatus:
-    """Run one stage; a stop request ends it within 0.1 s once a plan exists (from this stage or an earlier one)."""
+    """Run one stage; a stop request ends it within 0.1 s once a plan exists (from this stage or an earlier one).
+
+    A model CP-SAT refuses as invalid is a bug, not a slow search: it raises ModelInvalidError, never reported as
+    "no plan in time"."""
+    code = _run_solver(solver, model, watcher, stop, stage)
+    if code == cp_model.MODEL_INVALID:
+        raise ModelInvalidError(f"CP-SAT refused the model of stage {stage + 1} as invalid: {model.validate()}")
+    return code
+
+
+def _run_solver(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher, stop: threading.Event | None, stage: int
+) -> cp_model.CpSolverStatus:
     if stop is None:
         return solver.solve(model, watcher)
     finished = threading.Event()

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from planner.domain.scenario import MAX_PERIODS
+
 PLAN_SCHEMA_VERSION = 1
 
 
@@ -23,14 +25,18 @@ class Status(StrEnum):
 
 
 class PlanModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class DeliverableDate(PlanModel):
     """When a deliverable is delivered in this plan."""
 
     id: str
-    period: int = Field(description="Period index in which it is delivered (the end of the work for end-deliverables).")
+    period: int = Field(
+        ge=0,
+        le=MAX_PERIODS,
+        description="Period index in which it is delivered (the end of the work for end-deliverables).",
+    )
     month: str = Field(description="Month it is delivered, YYYY-MM.")
 
 
@@ -40,8 +46,8 @@ class Assignment(PlanModel):
     work_package: str
     option: str = Field(description="Execution option id (the institution id for generated options).")
     institution: str | None
-    start: int = Field(description="First period, from 0.")
-    end: int = Field(description="Period after the last one (exclusive).")
+    start: int = Field(ge=0, le=MAX_PERIODS, description="First period, from 0.")
+    end: int = Field(ge=0, le=MAX_PERIODS, description="Period after the last one (exclusive).")
     start_month: str = Field(description="First month of the work, YYYY-MM.")
     end_month: str = Field(description="Last month of the work, YYYY-MM.")
     effort_pm: float = Field(description="Person-months.")

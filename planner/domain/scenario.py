@@ -17,6 +17,33 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 SCHEMA_VERSION = 1
 
+# Bounds on numbers and sizes. The CP-SAT model counts money and person-months in hundredths as 64-bit
+# integers (planner.problem.scaling), and the share rules multiply money in hundredths by 10,000 more. So
+# every amount is bounded where a double holds it exactly in hundredths (below 2^53 ≈ 9.0e15) and the
+# program's money as a whole is bounded in the cross-checks (planner.problem.crosscheck._magnitudes);
+# every bound is far above any real R&D program. Periods and anything counted in periods stop at the
+# longest horizon. Sizes of lists stop where no program comes near, so a file cannot take a server.
+MAX_PERIODS = 2400
+"""Longest horizon in periods (200 years of months); lags, offsets and durations stop there too."""
+MAX_MONEY = 1e12
+"""Largest amount of money: a trillion units, 1e14 in hundredths (exact as a double, well inside int64)."""
+MAX_PM = 1e6
+"""Largest number of person-months (effort, or capacity per period): 1e8 in hundredths."""
+MAX_UNITS = 1e6
+"""Largest number of facility units per period: 1e8 in hundredths."""
+MAX_VALUE = 1e9
+"""Largest value of an optional work package: 1e11 in hundredths, 5e15 over 50,000 work packages."""
+MIN_RATE, MAX_RATE = 1e-6, 1e6
+"""Exchange rates: from a millionth to a million units of the reporting currency (any real currency pair)."""
+MAX_WEIGHT = 1e6
+"""Largest weight of an objective term in weighted mode."""
+MAX_ITEMS = 50_000
+"""Most items in a list of the file (work packages, institutions, …); `planner generate` makes up to 20,000."""
+MAX_REFS = 1_000
+"""Most items in a list or mapping inside one item (predecessors, options, requirements, …)."""
+MAX_TEXT = 10_000
+"""Longest name, title or note in characters (a description may have ten times as many)."""
+
 Id = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64),
@@ -32,7 +59,11 @@ Month = Annotated[
     StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
     Field(description="A calendar month written YYYY-MM, e.g. 2027-06."),
 ]
-Money = Annotated[float, Field(ge=0, description="An amount of money in the currency named by the owner.")]
+Money = Annotated[
+    float, Field(ge=0, le=MAX_MONEY, description="An amount of money in the currency named by the owner.")
+]
+PersonMonths = Annotated[float, Field(ge=0, le=MAX_PM, description="Person-months.")]
+Units = Annotated[float, Field(ge=0, le=MAX_UNITS, description="Facility units per period.")]
 Share = Annotated[float, Field(ge=0, le=1, description="A fraction between 0 and 1 (0.65 means 65 %).")]
 Level = Annotated[int, Field(ge=1, le=5, description="A competency level from 1 (basic) to 5 (world class).")]
 Year = Annotated[int, Field(ge=1900, le=2200, description="A calendar year.")]
@@ -41,7 +72,14 @@ Year = Annotated[int, Field(ge=1900, le=2200, description="A calendar year.")]
 class Model(BaseModel):
     """Base of every scenario model: immutable, unknown keys rejected, numbers accepted as ids."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True, use_attribute_docstrings=False)
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        coerce_numbers_to_str=True,
+        use_attribute_docstrings=False,
+        allow_inf_nan=False,
+        str_max_length=MAX_TEXT,
+    )
 
 
 class PeriodLength(StrEnum):
@@ -60,7 +98,7 @@ class TimeGrid(Model):
     """The planning horizon: a start month and a whole number of periods."""
 
     start: Month = Field(description="First month of the first period.")
-    periods: int = Field(ge=1, le=2400, description="Length of the horizon in periods.")
+    periods: int = Field(ge=1, le=MAX_PERIODS, description="Length of the horizon in periods.")
     period: PeriodLength = Field(default=PeriodLength.month, description="Length of one period.")
 
 
@@ -78,7 +116,8 @@ class Currencies(Model):
     """Money: each amount is in its owner's currency; results are reported in one currency."""
 
     reporting: str = Field(description="Currency that costs are reported and compared in, e.g. USD.")
-    rates: dict[str, dict[Year, Annotated[float, Field(gt=0)]]] = Field(
+    rates: dict[str, dict[Year, Annotated[float, Field(ge=MIN_RATE, le=MAX_RATE)]]] = Field(
+        max_length=MAX_REFS,
         default_factory=dict,
         description=(
             "Value of one unit of each currency in the reporting currency, by year. A year that is "
@@ -106,13 +145,17 @@ class Institution(Model):
     kind: Literal["university", "institute", "plant", "technopark", "company", "agency", "other"] = Field(
         default="other", description="What sort of institution it is."
     )
-    capacity_pm: float = Field(ge=0, description="Person-months the institution can give per period.")
-    capacity_pm_by_year: dict[Year, Annotated[float, Field(ge=0)]] = Field(
-        default_factory=dict, description="Capacity in person-months per period for the listed years."
+    capacity_pm: float = Field(ge=0, le=MAX_PM, description="Person-months the institution can give per period.")
+    capacity_pm_by_year: dict[Year, PersonMonths] = Field(
+        max_length=MAX_REFS,
+        default_factory=dict,
+        description="Capacity in person-months per period for the listed years.",
     )
     rate_per_pm: Money = Field(default=0.0, description="Cost of one person-month, in the institution's currency.")
     currency: str | None = Field(default=None, description="Currency of rate_per_pm; default: its country's.")
-    competencies: dict[Id, Level] = Field(default_factory=dict, description="Competency levels it has.")
+    competencies: dict[Id, Level] = Field(
+        max_length=MAX_REFS, default_factory=dict, description="Competency levels it has."
+    )
     note: str = Field(default="", description="Free text.")
 
     def capacity_in(self, year: int) -> float:
@@ -126,7 +169,7 @@ class Facility(Model):
     id: Id
     name: str = Field(default="", description="Display name.")
     institution: Id | None = Field(default=None, description="Institution that hosts it, if any.")
-    capacity: float = Field(ge=0, description="Units available per period.")
+    capacity: float = Field(ge=0, le=MAX_UNITS, description="Units available per period.")
     unit: str = Field(default="units", description="What one unit is, e.g. 'hours' or 'test slots'.")
 
 
@@ -138,15 +181,21 @@ class Funder(Model):
     country: Id | None = Field(default=None, description="Country that owns the budget; null for a joint budget.")
     currency: str | None = Field(default=None, description="Currency of the caps; default: its country's.")
     pays: list[Id] | None = Field(
-        default=None, description="Countries whose institutions it may pay; default: its own country."
+        max_length=MAX_ITEMS,
+        default=None,
+        description="Countries whose institutions it may pay; default: its own country.",
     )
     institutions: list[Id] | None = Field(
-        default=None, description="If given, only these institutions may be paid (within `pays`)."
+        max_length=MAX_ITEMS, default=None, description="If given, only these institutions may be paid (within `pays`)."
     )
     total: Money | None = Field(default=None, description="Cap on everything it pays over the horizon.")
-    cap_per_year: dict[Year, Money] = Field(default_factory=dict, description="Cap on what it pays in each year.")
+    cap_per_year: dict[Year, Money] = Field(
+        max_length=MAX_REFS, default_factory=dict, description="Cap on what it pays in each year."
+    )
     shares: dict[Id, Share] = Field(
-        default_factory=dict, description="Target share of its spending by country of the paid institution."
+        max_length=MAX_REFS,
+        default_factory=dict,
+        description="Target share of its spending by country of the paid institution.",
     )
     tolerance: Share = Field(default=0.05, description="Allowed deviation from each share, as a fraction.")
 
@@ -156,10 +205,14 @@ class Program(Model):
 
     id: Id
     name: str = Field(default="", description="Display name, in any script.")
-    funders: list[Id] = Field(default_factory=list, description="Funders that may pay its work packages.")
+    funders: list[Id] = Field(
+        max_length=MAX_REFS, default_factory=list, description="Funders that may pay its work packages."
+    )
     due: Month | None = Field(default=None, description="Soft end: lateness of its last work package is penalised.")
     country_shares: dict[Id, Share] = Field(
-        default_factory=dict, description="Target share of the program's cost by country of the executing institution."
+        max_length=MAX_REFS,
+        default_factory=dict,
+        description="Target share of the program's cost by country of the executing institution.",
     )
     share_tolerance: Share = Field(default=0.05, description="Allowed deviation from each country share.")
     max_institution_share: Share | None = Field(
@@ -178,15 +231,17 @@ class Dependency(Model):
     """A predecessor: a work package or an overlap group (then whichever member is done)."""
 
     id: Id = Field(description="Work package or overlap group that must come first.")
-    lag: int = Field(default=0, ge=0, description="Extra periods to wait after the predecessor's finish (or start).")
+    lag: int = Field(
+        default=0, ge=0, le=MAX_PERIODS, description="Extra periods to wait after the predecessor's finish (or start)."
+    )
     type: DependencyType = Field(default=DependencyType.finish_to_start, description="FS or SS.")
 
 
 class DurationRange(Model):
     """A duration that the optimizer may choose, in periods."""
 
-    min: int = Field(ge=1, description="Shortest duration in periods.")
-    max: int = Field(ge=1, description="Longest duration in periods.")
+    min: int = Field(ge=1, le=MAX_PERIODS, description="Shortest duration in periods.")
+    max: int = Field(ge=1, le=MAX_PERIODS, description="Longest duration in periods.")
 
     @model_validator(mode="after")
     def _ordered(self) -> DurationRange:
@@ -195,7 +250,7 @@ class DurationRange(Model):
         return self
 
 
-Duration = Annotated[int, Field(ge=0)] | DurationRange
+Duration = Annotated[int, Field(ge=0, le=MAX_PERIODS)] | DurationRange
 
 
 class Deliverable(Model):
@@ -204,7 +259,7 @@ class Deliverable(Model):
     id: Id
     title: str = Field(default="", description="What is delivered.")
     offset: int | None = Field(
-        default=None, ge=0, description="Periods after the work package's start; default: at its end."
+        default=None, ge=0, le=MAX_PERIODS, description="Periods after the work package's start; default: at its end."
     )
     due: Month | None = Field(default=None, description="Hard date: the deliverable must be delivered by this month.")
 
@@ -215,14 +270,17 @@ class ExecutionOption(Model):
     id: Id
     institution: Id | None = Field(default=None, description="Who executes it; null for work with no institution.")
     duration: Duration | None = Field(default=None, description="Periods it takes; default: the work package's.")
-    effort_pm: float | None = Field(default=None, ge=0, description="Person-months; default: the work package's.")
+    effort_pm: float | None = Field(
+        default=None, ge=0, le=MAX_PM, description="Person-months; default: the work package's."
+    )
     cost: Money | None = Field(
         default=None, description="Cost in the institution's currency; default: effort × the institution's rate."
     )
-    facilities: dict[Id, Annotated[float, Field(ge=0)]] | None = Field(
-        default=None, description="Facility units used per period; default: the work package's."
+    facilities: dict[Id, Units] | None = Field(
+        max_length=MAX_REFS, default=None, description="Facility units used per period; default: the work package's."
     )
     funding: dict[Id, Money] | None = Field(
+        max_length=MAX_REFS,
         default=None,
         description=(
             "Fixed draws on funders (amount in the funder's currency). When given, these replace the "
@@ -237,24 +295,32 @@ class WorkPackage(Model):
     id: Id
     program: Id = Field(description="Program it belongs to.")
     title: str = Field(default="", description="Short title, in any script.")
-    requires: dict[Id, Level] = Field(default_factory=dict, description="Required competencies and minimum levels.")
-    effort_pm: float = Field(default=0.0, ge=0, description="Effort in person-months.")
+    requires: dict[Id, Level] = Field(
+        max_length=MAX_REFS, default_factory=dict, description="Required competencies and minimum levels."
+    )
+    effort_pm: float = Field(default=0.0, ge=0, le=MAX_PM, description="Effort in person-months.")
     duration: Duration = Field(default=1, description="Periods it takes: a number, or {min, max} to choose from.")
     earliest_start: Month | None = Field(default=None, description="It may not start before this month.")
     deadline: Month | None = Field(default=None, description="Hard: it must be finished by the end of this month.")
     due: Month | None = Field(default=None, description="Soft: finishing after the end of this month is penalised.")
     after: list[Id | Dependency] = Field(
-        default_factory=list, description="Predecessors: ids, or {id, lag, type} for a lag or start-to-start."
+        max_length=MAX_REFS,
+        default_factory=list,
+        description="Predecessors: ids, or {id, lag, type} for a lag or start-to-start.",
     )
-    value: float = Field(default=0.0, ge=0, description="Value of doing an optional work package.")
+    value: float = Field(default=0.0, ge=0, le=MAX_VALUE, description="Value of doing an optional work package.")
     mandatory: bool = Field(default=True, description="Mandatory work packages are always selected.")
-    facilities: dict[Id, Annotated[float, Field(ge=0)]] = Field(
-        default_factory=dict, description="Facility units it uses per period while it runs."
+    facilities: dict[Id, Units] = Field(
+        max_length=MAX_REFS, default_factory=dict, description="Facility units it uses per period while it runs."
     )
     options: list[ExecutionOption] = Field(
-        default_factory=list, description="Explicit execution options; default: one per competent institution."
+        max_length=MAX_REFS,
+        default_factory=list,
+        description="Explicit execution options; default: one per competent institution.",
     )
-    deliverables: list[Deliverable] = Field(default_factory=list, description="Deliverables and milestones.")
+    deliverables: list[Deliverable] = Field(
+        max_length=MAX_REFS, default_factory=list, description="Deliverables and milestones."
+    )
     note: str = Field(default="", description="Free text.")
 
     @cached_property
@@ -267,7 +333,7 @@ class OverlapGroup(Model):
     """Work packages proposed separately that describe the same work: at most one is done."""
 
     id: Id
-    members: list[Id] = Field(min_length=2, description="The work packages that overlap.")
+    members: list[Id] = Field(max_length=MAX_REFS, min_length=2, description="The work packages that overlap.")
     required: bool = Field(default=False, description="If true, exactly one member must be done.")
     note: str = Field(default="", description="Why they overlap.")
 
@@ -335,7 +401,7 @@ class Objective(Model):
         default="lexicographic",
         description="lexicographic: each term is optimised before the next; weighted: one weighted sum.",
     )
-    weights: dict[Term, Annotated[float, Field(ge=0)]] = Field(
+    weights: dict[Term, Annotated[float, Field(ge=0, le=MAX_WEIGHT)]] = Field(
         default_factory=dict, description="Weights per term in weighted mode (default 1)."
     )
 
@@ -353,20 +419,20 @@ class Scenario(Model):
 
     schema_version: Literal[1] = Field(description="Version of the scenario format; this is version 1.")
     name: str = Field(description="Name of the scenario, in any script.")
-    description: str = Field(default="", description="Free text.")
+    description: str = Field(default="", max_length=10 * MAX_TEXT, description="Free text.")
     time: TimeGrid
     currencies: Currencies | None = Field(default=None, description="Currencies and exchange rates.")
-    countries: list[Country] = Field(min_length=1)
-    competencies: list[Competency] = Field(default_factory=list)
-    institutions: list[Institution] = Field(default_factory=list)
-    facilities: list[Facility] = Field(default_factory=list)
-    funders: list[Funder] = Field(default_factory=list)
-    programs: list[Program] = Field(min_length=1)
-    work_packages: list[WorkPackage] = Field(min_length=1)
-    overlap_groups: list[OverlapGroup] = Field(default_factory=list)
-    prior_results: list[PriorResult] = Field(default_factory=list)
-    pins: list[Pin] = Field(default_factory=list)
-    forbids: list[Forbid] = Field(default_factory=list)
+    countries: list[Country] = Field(max_length=MAX_ITEMS, min_length=1)
+    competencies: list[Competency] = Field(max_length=MAX_ITEMS, default_factory=list)
+    institutions: list[Institution] = Field(max_length=MAX_ITEMS, default_factory=list)
+    facilities: list[Facility] = Field(max_length=MAX_ITEMS, default_factory=list)
+    funders: list[Funder] = Field(max_length=MAX_ITEMS, default_factory=list)
+    programs: list[Program] = Field(max_length=MAX_ITEMS, min_length=1)
+    work_packages: list[WorkPackage] = Field(max_length=MAX_ITEMS, min_length=1)
+    overlap_groups: list[OverlapGroup] = Field(max_length=MAX_ITEMS, default_factory=list)
+    prior_results: list[PriorResult] = Field(max_length=MAX_ITEMS, default_factory=list)
+    pins: list[Pin] = Field(max_length=MAX_ITEMS, default_factory=list)
+    forbids: list[Forbid] = Field(max_length=MAX_ITEMS, default_factory=list)
     objective: Objective = Field(default_factory=Objective)
 
 

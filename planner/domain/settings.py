@@ -6,15 +6,20 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+MAX_WORKERS = 64
+"""Most parallel CP-SAT workers."""
+MAX_SEED = 2**31 - 1
+"""Largest random seed: CP-SAT keeps its seed in 32 bits."""
+
 
 class SolverSettings(BaseModel):
     """How long and how to search."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     time_limit_s: float = Field(default=30.0, gt=0, description="Wall-clock limit for the whole solve, in seconds.")
-    workers: int = Field(default=2, ge=1, le=64, description="Parallel CP-SAT workers.")
-    seed: int = Field(default=0, ge=0, description="Random seed.")
+    workers: int = Field(default=2, ge=1, le=MAX_WORKERS, description="Parallel CP-SAT workers.")
+    seed: int = Field(default=0, ge=0, le=MAX_SEED, description="Random seed.")
     reproducible: bool = Field(
         default=False,
         description=(

@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from planner.domain.scenario import Scenario
+from planner.domain.scenario import MAX_MONEY, Scenario
+from planner.io.limits import InputRefused, read_capped
 from planner.io.yamlio import line_of, load_yaml_text, to_plain
 
 Loc = tuple[str | int, ...]
@@ -53,13 +54,18 @@ def render_path(loc: Loc) -> str:
 
 
 def read_scenario_text(path: str | Path) -> str:
-    """The text of a scenario file; raises ScenarioError naming the file (missing, unreadable, not UTF-8)."""
+    """The text of a scenario file; raises ScenarioError naming the file (missing, unreadable, not UTF-8, too large).
+
+    Only regular files up to `MAX_FILE_BYTES` are read (see planner.io.limits).
+    """
     path = Path(path)
     name = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_capped(path)
     except FileNotFoundError:
         raise ScenarioError([Problem(name, None, "", "file not found")]) from None
+    except InputRefused as e:
+        raise ScenarioError([Problem(name, None, "", e.message)]) from None
     except OSError as e:
         raise ScenarioError([Problem(name, None, "", f"cannot read: {e.strerror}")]) from None
     try:
@@ -76,6 +82,8 @@ def parse_document(text: str, name: str = "<scenario>") -> tuple[Any, Scenario]:
 
     try:
         doc = load_yaml_text(text)
+    except InputRefused as e:
+        raise ScenarioError([Problem(name, e.line, "", e.message)]) from None
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -183,6 +191,7 @@ _EXPECTED = {
     "string_type": "expected text",
     "list_type": "expected a list, e.g. [a, b]",
     "dict_type": "expected a mapping, e.g. {key: value}",
+    "finite_number": "must be a finite number",
 }
 _MONTH_FIELDS = {"start", "earliest_start", "deadline", "due"}  # every field of type Month is named so
 _BOUNDS = {
@@ -218,10 +227,10 @@ def _message(e: Any, loc: Loc) -> str:
     elif kind == "model_type":
         msg = "expected a mapping" + _keys_hint(loc)
     elif kind in _BOUNDS:
-        msg = f"must be {_BOUNDS[kind]} {next(iter(ctx.values()))}"
-    elif kind == "too_short":
-        n = ctx.get("min_length")
-        return f"needs at least {n} item{'s' if n != 1 else ''} (got {ctx.get('actual_length')})"
+        limit = next(iter(ctx.values()))
+        msg = f"must be {_BOUNDS[kind]} {_number(limit)}{_WHY.get(limit, '') if kind == 'less_than_equal' else ''}"
+    elif kind in ("too_short", "too_long", "string_too_long"):
+        return _size_message(kind, ctx, value)
     else:
         msg = str(e["msg"])
         msg = msg.removeprefix("Value error, ").replace("Input should be", "must be", 1)
@@ -229,6 +238,27 @@ def _message(e: Any, loc: Loc) -> str:
     if isinstance(value, dict | list) or kind in ("value_error", "assertion_error"):
         return msg
     return f"{msg} (got {'an empty value' if value is None else repr(value)})"
+
+
+def _size_message(kind: str, ctx: dict[str, Any], value: Any) -> str:
+    """A list with too few or too many items, or a text with too many characters."""
+    if kind == "too_short":
+        n = ctx.get("min_length")
+        return f"needs at least {n} item{'s' if n != 1 else ''} (got {ctx.get('actual_length')})"
+    if kind == "too_long":
+        return f"has {ctx.get('actual_length'):,} items, more than the {ctx.get('max_length'):,} allowed"
+    n = f"{len(value):,}" if isinstance(value, str) else "more"
+    return f"has {n} characters, more than the {ctx.get('max_length'):,} allowed"
+
+
+_WHY = {MAX_MONEY: " (the most the planner counts exactly in hundredths; give amounts in thousands)"}
+
+
+def _number(x: float) -> str:
+    """A limit as people read it: 1000000000000.0 → '1,000,000,000,000'; 1.0 and 1e-06 stay as they are."""
+    if isinstance(x, float) and x.is_integer() and 1000 <= abs(x) < 1e16:
+        x = int(x)
+    return f"{x:,}" if isinstance(x, int) else str(x)
 
 
 def _keys_hint(loc: Loc) -> str:

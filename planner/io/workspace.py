@@ -7,19 +7,21 @@ nobody's work is silently lost.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from planner.io.atomic import write_atomically
+from planner.io.limits import InputRefused, read_capped
+
 SUFFIXES = (".yaml", ".yml")
 _NAME = re.compile(r"^[\w][\w .()+,=@~-]*$")  # \w includes Cyrillic and other scripts
 _MAX_NAME = 120
+_MAX_NAME_BYTES = 255  # what file systems allow (the temporary file beside it takes a shorter name)
 ALLOWED = (
     "a plain file name in the scenario folder: letters (any script), digits, spaces and - _ . ( ) + , = @ ~, "
     "not starting with a dot or a dash, ending in .yaml or .yml (.yaml is added when there is no extension)"
@@ -90,6 +92,8 @@ def safe_path(folder: str | Path, name: str) -> Path:
         raise WorkspaceError(f"'{name}' names a folder path; use {ALLOWED}")
     if name.startswith(".") or name.startswith("-"):
         raise WorkspaceError(f"'{name}' starts with '{name[0]}'; use {ALLOWED}")
+    if name.endswith("."):
+        raise WorkspaceError(f"'{name}' ends with '.'; use {ALLOWED}")
     if len(name) > _MAX_NAME or not _NAME.match(name):
         raise WorkspaceError(f"'{name}' has characters a file name may not have, or is too long; use {ALLOWED}")
     suffix = Path(name).suffix
@@ -97,19 +101,40 @@ def safe_path(folder: str | Path, name: str) -> Path:
         name += ".yaml"
     elif suffix not in SUFFIXES:
         raise WorkspaceError(f"'{name}' ends in '{suffix}', not .yaml or .yml; use {ALLOWED}")
+    size = len(name.encode("utf-8"))
+    if size > _MAX_NAME_BYTES:
+        raise WorkspaceError(
+            f"'{name}' is too long: {size} bytes in UTF-8, at most {_MAX_NAME_BYTES} (a letter of Cyrillic takes 2 "
+            f"bytes, of Chinese or Japanese 3); use a shorter name"
+        )
     path = root / name
-    if path.is_symlink() and not path.resolve().is_relative_to(root):
-        raise WorkspaceError(f"'{name}' is a link to a file outside the scenario folder; use another name")
-    if path.exists() and not path.resolve().is_file():
-        raise WorkspaceError(f"'{name}' is not a regular file; use another name")
-    return path.resolve() if path.is_symlink() else path
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            raise WorkspaceError(f"'{name}' is a link to a file outside the scenario folder; use another name")
+        if path.exists() and not path.resolve().is_file():
+            raise WorkspaceError(f"'{name}' is not a regular file; use another name")
+        return path.resolve() if path.is_symlink() else path
+    except OSError as e:
+        raise WorkspaceError(f"'{name}' cannot be used as a file name here: {e.strerror}; use another name") from None
 
 
 def open_scenario(path: str | Path) -> OpenedScenario:
-    """Read a scenario file as UTF-8 text, remembering the fingerprint of its bytes."""
+    """Read a scenario file as UTF-8 text, remembering the fingerprint of its bytes.
+
+    Refuses a link that leads out of the file's folder (as `list_scenarios` skips it), and anything
+    but a regular file within the size cap (planner.io.limits).
+    """
     path = Path(path)
     try:
-        data = path.read_bytes()
+        if not path.resolve().is_relative_to(path.absolute().parent.resolve()):
+            raise WorkspaceError(f"{path.name} is a link to a file outside the scenario folder; open the file itself")
+        data = read_capped(path)
+    except InputRefused as e:
+        raise WorkspaceError(
+            f"cannot read {path.name}: it {e.message}"
+            if e.message.startswith("is ")
+            else f"cannot read {path.name}: {e.message}"
+        ) from None
     except OSError as e:
         raise WorkspaceError(f"cannot read {path.name}: {e.strerror}") from None
     try:
@@ -200,33 +225,11 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _write_atomically(path: Path, data: bytes, expected: bytes | None) -> None:
-    """Write to a temporary file beside `path`, fsync it, and move it over `path` in one step."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _mode(path))
+    """Write atomically (planner.io.atomic), unless someone changed the file since it was read as `expected`."""
+
+    def unchanged() -> None:
         now = _read(path)
         if now != expected:  # someone wrote the file since we checked: do not overwrite their change
             raise _ChangedMeanwhile(now or b"")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
 
-
-def _mode(path: Path) -> int:
-    """Keep an existing file's permissions; a new file gets rw-r--r-- (reading the umask is not thread-safe)."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        return 0o644
+    write_atomically(path, data, before_replace=unchanged)

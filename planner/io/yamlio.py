@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from typing import TYPE_CHECKING, Any
+
+from planner.domain.scenario import MAX_ITEMS
+from planner.io.limits import InputRefused
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
@@ -32,8 +36,20 @@ def _null(representer: Any, _: None) -> Any:
 
 
 def load_yaml_text(text: str) -> Any:
-    """Parse YAML keeping comments, key order and positions (raises ruamel's errors)."""
-    return _yaml().load(text)
+    """Parse YAML keeping comments, key order and positions.
+
+    Raises InputRefused for what no scenario or plan has and would cost time or memory out of
+    proportion (deep nesting, aliases repeating too much, control characters), else ruamel's errors.
+    """
+    from ruamel.yaml.reader import ReaderError
+
+    check_shape(text)
+    try:
+        return _yaml().load(text)
+    except ReaderError:
+        raise _control_characters(text) from None
+    except RecursionError:  # the shape check saw no deep nesting, but the round-trip reader went deeper
+        raise InputRefused(f"values are nested more than {MAX_DEPTH} levels deep") from None
 
 
 def dump_yaml_text(data: Any) -> str:
@@ -62,6 +78,116 @@ def line_of(doc: Any, loc: tuple[str | int, ...]) -> int | None:
     if line is None and isinstance(doc, CommentedMap | CommentedSeq):
         line = doc.lc.line + 1
     return line
+
+
+# ---------------------------------------------------------------- what no scenario or plan needs
+
+MAX_DEPTH = 64
+"""Deepest nesting of lists and mappings read; a scenario needs 7 (work package → option → facilities)."""
+
+MAX_ALIAS_VALUES = 100_000
+"""Most values that aliases (`*name`) may repeat in one file, counted as they expand.
+
+An alias repeats its anchor's value; nested, they grow exponentially (a 2.4 KB "billion laughs"
+file expands to 10^8 values). Anchors are rare in scenarios; 100,000 repeated values take well
+under a second to read, a few MB of memory.
+"""
+
+# Characters YAML forbids in a file (ruamel's own set): C0 controls but tab and line breaks, DEL, C1, surrogates, U+FFFE/F.
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def check_shape(text: str) -> None:
+    """Refuse, before building anything, nesting deeper than MAX_DEPTH, aliases beyond MAX_ALIAS_VALUES and
+    lists or mappings of more than MAX_ITEMS items (the round-trip reader takes about a minute for 60,000).
+
+    Reads libyaml's stream of events (no recursion, no objects kept), counting the values inside each
+    anchored node, so an alias is costed at what it would expand to. Text libyaml cannot parse is
+    left to the reader, which reports the error with its line.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    stack: list[list[Any]] = []  # per open collection: [anchor, values inside, depth below it, items left]
+    anchors: dict[str, tuple[int, int]] = {}  # anchor → (values, depth) of its node
+    repeated = 0
+    try:
+        for ev in yaml.parse(text, Loader=loader):
+            if isinstance(ev, yaml.CollectionStartEvent):
+                items = 2 * MAX_ITEMS if isinstance(ev, yaml.MappingStartEvent) else MAX_ITEMS  # keys count too
+                stack.append([ev.anchor, 0, 0, items])
+                if len(stack) > MAX_DEPTH:
+                    raise InputRefused(_too_deep(), ev.start_mark.line + 1)
+            elif isinstance(ev, yaml.CollectionEndEvent):
+                anchor, n, depth, _ = stack.pop()
+                _add(stack, anchors, anchor, n + 1, depth + 1)
+            elif isinstance(ev, yaml.ScalarEvent):
+                _add(stack, anchors, ev.anchor, 1, 0)
+            elif isinstance(ev, yaml.AliasEvent):
+                repeated += _alias(stack, anchors, ev, repeated)
+            if stack and stack[-1][3] < 0:
+                raise InputRefused(
+                    f"a list or mapping has more than {MAX_ITEMS:,} items, more than any program needs",
+                    ev.start_mark.line + 1,
+                )
+    except yaml.MarkedYAMLError as e:
+        if "nesting depth" in str(e.problem) and e.problem_mark is not None:  # libyaml stops at 1,000 levels
+            raise InputRefused(_too_deep(), e.problem_mark.line + 1) from None
+    except yaml.YAMLError:
+        return
+
+
+def _alias(stack: list[list[Any]], anchors: dict[str, tuple[int, int]], ev: Any, repeated: int) -> int:
+    """Count an alias as the values it repeats (returned), refusing what goes beyond the limits."""
+    line = ev.start_mark.line + 1
+    if ev.anchor not in anchors:  # an alias inside its own anchor: a value that contains itself
+        raise InputRefused(f"alias *{ev.anchor} refers to a value that contains it", line)
+    n, depth = anchors[ev.anchor]
+    if repeated + n > MAX_ALIAS_VALUES:
+        raise InputRefused(
+            f"aliases (*name) repeat more than {MAX_ALIAS_VALUES:,} values in all (*{ev.anchor} here repeats {n:,}); "
+            "write the values out, or use fewer aliases",
+            line,
+        )
+    if len(stack) + depth > MAX_DEPTH:
+        raise InputRefused(_too_deep(f" once *{ev.anchor} is expanded"), line)
+    _add(stack, {}, None, n, depth)
+    return n
+
+
+def _too_deep(how: str = "") -> str:
+    return f"values are nested more than {MAX_DEPTH} levels deep{how}; a scenario needs at most 7"
+
+
+def _add(stack: list[list[Any]], anchors: dict[str, tuple[int, int]], anchor: str | None, n: int, depth: int) -> None:
+    """Count a finished node of n values and the given depth in the collection holding it."""
+    if anchor is not None:
+        anchors[anchor] = (n, depth)
+    if stack:
+        stack[-1][1] += n
+        stack[-1][2] = max(stack[-1][2], depth)
+        stack[-1][3] -= 1
+
+
+def _control_characters(text: str) -> InputRefused:
+    """The refusal naming the first forbidden character by line, column and code, and the lines of others."""
+    found = list(_NON_PRINTABLE.finditer(text))
+    if not found:
+        return InputRefused("the text has a character YAML does not allow")
+    first = found[0].start()
+    line = text.count("\n", 0, first) + 1
+    column = first - (text.rfind("\n", 0, first) + 1) + 1
+    code = ord(text[first])
+    lines = sorted({text.count("\n", 0, m.start()) + 1 for m in found[1:20]} - {line})
+    more = f"; also on line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))}" if lines else ""
+    return InputRefused(
+        f"column {column}: control character U+{code:04X} is not allowed in YAML (tabs, line breaks and printable "
+        f'characters are); delete it, or write it as an escape in double quotes, e.g. "\\x{code:02x}"{more}'
+        if code < 0x100
+        else f"column {column}: character U+{code:04X} is not allowed in YAML (tabs, line breaks and printable "
+        f"characters are); delete it{more}",
+        line,
+    )
 
 
 def to_plain(node: Any) -> Any:
@@ -181,6 +307,8 @@ def load_fast(text: str) -> Any:
 
     if _FAST_LOADER is None:
         _FAST_LOADER = _fast_loader()
+    if _NON_PRINTABLE.search(text):  # the round-trip reader refuses these: so must this one
+        raise FastPathRefused("a character YAML does not allow")
     if ("&" in text or "*" in text or "<<" in text or "!" in text) and _has_alias(text):
         # anchors, aliases, merge keys and explicit tags: rare in scenarios, and read differently by the readers
         raise FastPathRefused("anchors, aliases and tags are left to the round-trip reader")

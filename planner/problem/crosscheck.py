@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from planner.domain.scenario import MAX_MONEY
 from planner.problem.calendar import calendar_of, own_window
 from planner.problem.options import competent, duration_bounds
 from planner.problem.prepared import prepare
@@ -28,8 +29,9 @@ def cross_check(s: Scenario) -> list[tuple[Loc, str]]:
     out += _currencies(s)
     out += _windows(s)
     out += _cycles(s)
-    if not out:  # executability needs sound references
+    if not out:  # executability and the money as a whole need sound references
         out += _executability(s)
+        out += _magnitudes(s)
     return out
 
 
@@ -316,6 +318,43 @@ def _cycles(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 state[nxt] = 1
                 stack.append((nxt, iter(succ[nxt])))
                 path.append(nxt)
+
+
+def _magnitudes(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """All the money the work could cost, in the currency worth least, stays within MAX_MONEY.
+
+    The model counts money in hundredths and the share rules multiply it by 10,000 more, all in 64-bit
+    integers: 1e12 × 100 × 10,000 = 1e18, below 2^63 ≈ 9.2e18. Each work package counts at its
+    dearest option (cost or fixed funding) at its currency's highest rate, converted into the currency
+    worth least: a bound on every sum the model forms, whatever the plan.
+    """
+    p = prepare(s)
+    money = p.money
+    top = {c: max(table.values()) for c, table in money.rates.items() if table}
+    lowest = min([1.0, *top.values(), *(r for table in money.rates.values() for r in table.values())])
+
+    def worst(amount: float, currency: str | None) -> float:
+        return amount * top.get(currency or "", 1.0) / lowest
+
+    total = 0.0
+    for wp in s.work_packages:
+        total += max(
+            (
+                max(
+                    worst(o.cost, o.currency),
+                    sum(worst(a, money.funder_currency.get(f)) for f, a in (o.funding or {}).items()),
+                )
+                for o in p.options(wp.id)
+            ),
+            default=0.0,
+        )
+    if total > MAX_MONEY:
+        unit = "units of the currency worth least" if lowest < 1.0 else "units"
+        yield (
+            ("work_packages",),
+            f"the work could cost up to {total:,.0f} {unit}, more than the {MAX_MONEY:,.0f} the planner counts "
+            "exactly (in hundredths, within 64-bit sums); give amounts in thousands, or rates per thousand units",
+        )
 
 
 def _executability(s: Scenario) -> Iterator[tuple[Loc, str]]:

@@ -49,7 +49,7 @@ def _fast(text: str) -> Scenario | None:
         return None
     try:
         scenario = Scenario.model_validate(to_plain(data))
-    except ValidationError:
+    except (ValidationError, RecursionError):  # deep nesting: the round-trip way refuses it with its line
         return None
     return None if cross_check(scenario) else scenario
 

@@ -193,3 +193,37 @@ def test_unified_diff_marks_a_missing_final_newline() -> None:
     assert diff.startswith("--- old.yaml\n+++ new.yaml\n")
     assert "-b\n\\ No newline at end of file\n+c\n" in diff
     assert unified_diff("same\n", "same\n", "a", "b") == ""
+
+
+# ---------------------------------------------------------------- names in other scripts, links (issue 17, finding 15)
+
+
+def test_a_name_too_long_in_bytes_is_refused_with_a_message_not_an_os_error(folder: Path) -> None:
+    with pytest.raises(WorkspaceError, match=r"too long: 305 bytes in UTF-8, at most 255"):
+        safe_path(folder, "計" * 100)
+
+
+def test_a_long_cyrillic_name_that_passes_the_check_can_be_saved(folder: Path) -> None:
+    name = "Ж" * 120  # 240 bytes, 245 with .yaml: the temporary file's name must not be longer than that
+    result = save_scenario(folder, name, TEXT, None, overwrite=False)
+    assert result.ok, result.message
+    assert (folder / f"{name}.yaml").read_text(encoding="utf-8") == TEXT
+    assert leftovers(folder) == []
+
+
+def test_a_name_ending_in_a_dot_is_refused(folder: Path) -> None:
+    with pytest.raises(WorkspaceError, match=r"ends with '\.'"):
+        safe_path(folder, "a.")
+
+
+def test_open_scenario_refuses_a_link_leading_out_of_the_folder(folder: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.yaml").write_text("x: 1\n")
+    (folder / "escape.yaml").symlink_to(tmp_path / "secret.yaml")
+    with pytest.raises(WorkspaceError, match="link to a file outside the scenario folder"):
+        open_scenario(folder / "escape.yaml")
+
+
+def test_open_scenario_refuses_a_fifo_without_waiting(folder: Path) -> None:
+    os.mkfifo(folder / "pipe.yaml")
+    with pytest.raises(WorkspaceError, match="not a regular file"):
+        open_scenario(folder / "pipe.yaml")
