@@ -63,7 +63,10 @@ def open_app(browser: Browser, url: str) -> Page:
 def start_solve(page: Page) -> None:
     """Press Optimize with a limit never reached; the minimal scenario's solve ends by itself (optimal)."""
     go(page, "Optimize")
-    page.locator(".st-key-time_limit input").fill("600")
+    limit = page.locator(".st-key-time_limit input")
+    limit.fill("600")
+    limit.press("Tab")  # commit the limit and let its run end before the click
+    wait_for_app(page)
     page.locator(".st-key-optimize_run").get_by_role("button", name="Optimize").click()
 
 
