@@ -12,9 +12,12 @@ st.title(t("page.compare", lang))
 upload = st.file_uploader(t("compare.upload", lang), type=["json", "yaml", "yml"], key="compare_upload")
 if upload is not None and st.session_state.get("compare_uploaded") != upload.file_id:
     st.session_state["compare_uploaded"] = upload.file_id
-    message = state.add_plan_file(upload.name, upload.getvalue())
-    if message:
-        st.warning(message)
+    st.session_state["compare_upload_messages"] = state.add_plan_file(upload.name, upload.getvalue())
+if upload is not None and st.session_state.get("compare_upload_messages"):
+    first, *problems = st.session_state["compare_upload_messages"]
+    st.warning(first)
+    if problems:
+        st.code("\n".join(problems), language=None, wrap_lines=True)
 results = state.results()
 if len(results) < 2:
     st.info(t("compare.need_two", lang, n=len(results)))

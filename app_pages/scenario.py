@@ -22,11 +22,12 @@ def _unsaved() -> bool:
 
 def _picked() -> None:
     name = st.session_state.get("scenario_pick")
+    state.forget_refused_upload()
     current = state.session()
     if not name or (current is not None and name == current.name and not current.changed):
         return
     if _unsaved():  # ask first: opening another file would discard the edits
-        st.session_state["pending_open"] = ("file", name, b"")
+        st.session_state["pending_open"] = ("file", name, "")
         st.session_state["scenario_pick"] = current.name if current is not None and current.name in names else None
         return
     state.open_file(state.folder() / name)
@@ -35,11 +36,15 @@ def _picked() -> None:
 def _uploaded() -> None:
     upload = st.session_state.get("scenario_upload")
     if upload is None:
+        state.forget_refused_upload()
+        return
+    text = state.upload_text(upload.name, upload.getvalue())
+    if text is None:  # refused: what is open stays open
         return
     if _unsaved():
-        st.session_state["pending_open"] = ("upload", upload.name, upload.getvalue())
+        st.session_state["pending_open"] = ("upload", upload.name, text)
         return
-    state.open_upload(upload.name, upload.getvalue())
+    state.open_upload(upload.name, text)
     st.session_state["scenario_pick"] = None
 
 
@@ -66,6 +71,10 @@ left.selectbox(
 )
 right.file_uploader(t("scenario.upload", lang), type=["yaml", "yml"], key="scenario_upload", on_change=_uploaded)
 
+refused = state.refused_upload()
+if refused is not None:
+    st.error(t("scenario.upload_refused", lang, name=refused[0]))
+    st.code("\n".join(refused[1]), language=None, wrap_lines=True)
 edit = state.session()
 pending = st.session_state.get("pending_open")
 if pending is not None and edit is not None:

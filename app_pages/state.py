@@ -18,6 +18,7 @@ import streamlit as st
 from planner.domain.settings import SolverSettings
 from planner.i18n import DEFAULT, LANGUAGES, t
 from planner.io.workspace import OpenedScenario, SaveResult, list_scenarios, open_scenario
+from planner.ui import uploads
 from planner.ui.editing import EditSession
 from planner.ui.figures import FigureCache
 from planner.ui.jobs import PlanCache, SolveJob
@@ -115,10 +116,30 @@ def open_file(path: Path) -> None:
     st.session_state["edit"] = EditSession(o.text, path.name)
 
 
-def open_upload(name: str, data: bytes) -> None:
-    """Open an uploaded scenario; it is saved into the folder only when the user says so."""
+def upload_text(name: str, data: bytes) -> str | None:
+    """The text of an uploaded scenario, or None when it is refused (`refused_upload` then says why)."""
+    st.session_state.pop("upload_refused", None)
+    try:
+        return uploads.upload_text(name, data)
+    except uploads.UploadRefused as e:
+        st.session_state["upload_refused"] = (Path(name).name, [str(p) for p in e.problems])
+        return None
+
+
+def forget_refused_upload() -> None:
+    """The user moved on (picked a file, removed the upload): the last refusal is no longer news."""
+    st.session_state.pop("upload_refused", None)
+
+
+def refused_upload() -> tuple[str, list[str]] | None:
+    """The last upload refused on the Scenario page: its name and what is wrong with it."""
+    return st.session_state.get("upload_refused")
+
+
+def open_upload(name: str, text: str) -> None:
+    """Open an uploaded scenario (its text checked by `upload_text`); it is saved into the folder only when asked."""
     st.session_state["opened"] = None
-    st.session_state["edit"] = EditSession(data.decode("utf-8", errors="replace"), Path(name).name)
+    st.session_state["edit"] = EditSession(text, Path(name).name)
 
 
 def cache() -> PlanCache:
@@ -233,24 +254,22 @@ def saved(outcome: SaveResult) -> None:
         edit.mark_saved(outcome.path.name)
 
 
-def add_plan_file(name: str, data: bytes) -> str | None:
+def add_plan_file(name: str, data: bytes) -> list[str]:
     """Add a plan file (e.g. a baseline kept in git) to the session's plans, against the open scenario.
 
-    Returns a message for the user when the file is not a plan or was made for another version.
+    Returns messages for the user: what is wrong with a file that is not a plan (file, line, field), or that
+    it was made for another version of the scenario; none when it was added as it is.
     """
-    from pydantic import ValidationError
-
     from planner.domain.scenario import scenario_digest
-    from planner.io.plan_file import parse_plan
 
     edit = session()
     if edit is None or edit.scenario is None:
-        return t("compare.upload_needs_scenario", lang())
+        return [t("compare.upload_needs_scenario", lang())]
     try:
-        plan = parse_plan(data.decode("utf-8"), Path(name).suffix.lower().lstrip("."))
-    except (ValidationError, ValueError, UnicodeDecodeError) as e:
-        return t("compare.upload_not_a_plan", lang(), name=name, error=str(e).splitlines()[0])
+        plan = uploads.parse_plan_upload(name, data)
+    except uploads.UploadRefused as e:
+        return [t("compare.upload_not_a_plan", lang(), name=Path(name).name), *(str(p) for p in e.problems)]
     results().append(Result(f"#{len(results()) + 1} {name}", edit.scenario, plan, SolverSettings()))
     if plan.scenario_digest != scenario_digest(edit.scenario):
-        return t("compare.upload_other_version", lang(), name=name)
-    return None
+        return [t("compare.upload_other_version", lang(), name=name)]
+    return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,3 +117,11 @@ def _large_program(wps: int, institutions: int, seed: int) -> tuple[Scenario, Pl
     plan = draft_plan(made.scenario, made.reference)
     assert plan.assignments and check_plan(made.scenario, plan) == []
     return made.scenario, plan
+
+
+def alias_bomb(levels: int = 8, width: int = 9) -> bytes:
+    """A YAML alias bomb: each level lists the one before `width` times, `width ** levels` values in all."""
+    names = [f"level{k}" for k in range(levels)]
+    lines = [f"{names[0]}: &{names[0]} [{', '.join(['x'] * width)}]"]
+    lines += [f"{n}: &{n} [{', '.join([f'*{p}'] * width)}]" for p, n in itertools.pairwise(names)]
+    return ("\n".join(lines) + "\n").encode()

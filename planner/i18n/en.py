@@ -145,7 +145,7 @@ TEXT: dict[str, str] = {
     # --- pages ---
     "compare.upload": "Add a plan file (JSON or YAML, e.g. a baseline plan from git) of the open scenario",
     "compare.upload_needs_scenario": "Open a valid scenario first: a plan file is compared against it.",
-    "compare.upload_not_a_plan": "{name} is not a plan file written by the planner: {error}",
+    "compare.upload_not_a_plan": "{name} is not a plan file written by the planner; it was not added:",
     "compare.upload_other_version": "{name} was made for another version of the open scenario; its figures are recomputed against the open one.",
     "app.page_failed": "Something went wrong on this page; the error was logged. Your scenario and plans are kept: go to another page or try again.",
     "scenario.table.programs": "Programs",
@@ -178,6 +178,7 @@ TEXT: dict[str, str] = {
     "scenario.pick": "Scenario file",
     "scenario.pick_placeholder": "Choose a file from the scenario folder",
     "scenario.upload": "…or upload a scenario (YAML)",
+    "scenario.upload_refused": "{name} was not opened; what is open stays open:",
     "scenario.none": "No scenario open. Pick a file or upload one (folder: {folder}).",
     "scenario.invalid": "The scenario has {n} problem(s). Fix them on the Edit page (or in the file) before optimizing.",
     "scenario.go_to_row": "Go to row",
@@ -395,5 +396,5 @@ TEXT: dict[str, str] = {
     "scenario.discard_open": "Discard my edits and open it",
     "scenario.keep_editing": "Keep editing",
     "upload.button": "Upload",
-    "upload.note": "up to 20 MB per file",
+    "upload.note": "up to 5 MB per file",
 }

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pandas as pd
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 
 from planner.domain.scenario import Objective, Scenario, Term
 from planner.io.yamledit import (
@@ -50,6 +51,7 @@ from planner.ui.edit_tables import (
     to_node,
 )
 from planner.ui.table_pages import merge_page
+from planner.ui.uploads import reader_problem
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -673,6 +675,8 @@ class EditSession:
             self.scenario, self.problems = parse_scenario(self.text, self.name), []
         except ScenarioError as e:
             self.scenario, self.problems = None, e.problems
+        except (YAMLError, RecursionError) as e:  # what the reader does not yet turn into problems (issue 17)
+            self.scenario, self.problems = None, [reader_problem(self.name, self.text, e)]
 
 
 def _undone(table: str, edited: pd.DataFrame | None, restored: pd.DataFrame | None) -> Undone:
