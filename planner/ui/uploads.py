@@ -2,8 +2,8 @@
 
 An upload reaches a server many sessions share, so before a reader sees it the app checks what would cost
 every session time or memory: the size (the same cap as `server.maxUploadSize` in .streamlit/config.toml),
-UTF-8, how far aliases would repeat the document (a 2.4 KB alias bomb expands to billions of values), and how
-deep it nests. The check streams libyaml's events once, in linear time, building nothing. The app's own tables
+UTF-8, and the readers' own shape check: how far aliases would repeat the document (a 2.4 KB alias bomb expands to
+billions of values), how deep it nests and how long its lists are. The app's own tables
 turn the round-trip document into plain data (`to_plain`), so it needs this bound whatever the readers do.
 Every refusal and every error a reader raises becomes a `Problem`: file, line, field, what is wrong.
 """
@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from planner.domain.plan import Plan
 
 MAX_UPLOAD_MB = 5  # .streamlit/config.toml server.maxUploadSize; a 2,000-work-package scenario is 0.4 MB
-MAX_ALIAS_VALUES = 100_000  # values aliases may repeat in one file; real scenarios repeat a few or none
-MAX_DEPTH = 100  # nesting levels; a scenario nests about 6 deep
 
 
 class UploadRefused(Exception):
@@ -51,55 +49,15 @@ def upload_text(name: str, data: bytes) -> str:
 
 
 def _check_structure(name: str, text: str) -> None:
-    """Refuse a text whose aliases repeat more than MAX_ALIAS_VALUES values or that nests deeper than MAX_DEPTH.
+    """Refuse aliases that would repeat too many values, nesting too deep and lists too long: the readers' own
+    check (`yamlio.check_shape`, one pass over libyaml's events, building nothing), as a problem of the file."""
+    from planner.io.limits import InputRefused
+    from planner.io.yamlio import check_shape
 
-    One pass over libyaml's events: each collection counts the values it holds, an anchored one records its
-    count, and an alias adds the count of its anchor. A text libyaml cannot parse is left to the reader, which
-    says what is wrong in its own words (it stops at the same place, before building anything).
-    """
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    sizes: dict[str, int] = {}
-    stack: list[tuple[int, str | None]] = []  # per open collection: values so far, its anchor
-    repeated = 0
     try:
-        for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-                stack.append((0, event.anchor))
-                if len(stack) > MAX_DEPTH:
-                    raise UploadRefused([_at(name, event, f"nested more than {MAX_DEPTH} levels deep")])
-                continue
-            if isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-                count, anchor = stack.pop()
-                size = count + 1
-            elif isinstance(event, yaml.ScalarEvent):
-                size, anchor = 1, event.anchor
-            elif isinstance(event, yaml.AliasEvent):
-                size, anchor = sizes.get(event.anchor, 1), None
-                repeated += size
-                if repeated > MAX_ALIAS_VALUES:
-                    message = (
-                        f"aliases (*{event.anchor}) would repeat more than {MAX_ALIAS_VALUES:,} values; "
-                        "write the values out instead"
-                    )
-                    raise UploadRefused([_at(name, event, message)])
-            else:
-                continue
-            if anchor is not None:
-                sizes[anchor] = size
-            if stack:
-                stack[-1] = (stack[-1][0] + size, stack[-1][1])
-    except yaml.YAMLError as e:
-        if "maximum nesting depth" in str(e):  # libyaml stops at 1,000 levels, before the reader's recursion does
-            mark = getattr(e, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            raise UploadRefused([Problem(name, line, "", f"nested more than {MAX_DEPTH} levels deep")]) from None
-
-
-def _at(name: str, event: Any, message: str) -> Problem:
-    mark = getattr(event, "start_mark", None)
-    return Problem(name, mark.line + 1 if mark is not None else None, "", message)
+        check_shape(text)
+    except InputRefused as e:
+        raise UploadRefused([Problem(name, e.line, "", e.message)]) from None
 
 
 def reader_problem(name: str, text: str, error: Exception) -> Problem:
@@ -107,6 +65,16 @@ def reader_problem(name: str, text: str, error: Exception) -> Problem:
     from ruamel.yaml.error import MarkedYAMLError
     from ruamel.yaml.reader import ReaderError
 
+    from planner.io.limits import InputRefused
+    from planner.io.plan_file import PlanFileError
+
+    if isinstance(error, InputRefused):
+        return Problem(name, error.line, "", error.message)
+    if isinstance(error, PlanFileError):  # its message starts "line N: " where there is a line
+        line, _, rest = str(error).partition(": ")
+        if line.startswith("line ") and line[5:].isdigit():
+            return Problem(name, int(line[5:]), "", rest)
+        return Problem(name, None, "", str(error))
     if isinstance(error, ReaderError):
         line = text[: error.position].count("\n") + 1 if isinstance(error.position, int) else None
         char = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or " ")

@@ -12,9 +12,9 @@ from tests.conftest import ROOT, SCENARIOS, alias_bomb
 
 BAD_UPLOADS = [
     # (file name, content, the message it must produce)
-    ("bomb.yaml", alias_bomb(), "bomb.yaml:6: aliases (*level4) would repeat more than 100,000 values"),
-    ("deep.yaml", b"a: " + b"[" * 10_000 + b"]" * 10_000, "deep.yaml:1: nested more than 100 levels deep"),
-    ("deep.json", b'{"a": ' * 5_000 + b"1" + b"}" * 5_000, "deep.json:1: nested more than 100 levels deep"),
+    ("bomb.yaml", alias_bomb(), "bomb.yaml:6: aliases (*name) repeat more than 100,000 values"),
+    ("deep.yaml", b"a: " + b"[" * 10_000 + b"]" * 10_000, "deep.yaml:1: values are nested more than 64 levels deep"),
+    ("deep.json", b'{"a": ' * 5_000 + b"1" + b"}" * 5_000, "deep.json:1: values are nested more than 64 levels deep"),
     ("latin1.yaml", b"name: caf\xe9\n", "latin1.yaml:1: not UTF-8 text: byte 0xe9"),
     ("big.yaml", b"#" * (MAX_UPLOAD_MB * 1024 * 1024 + 1), "big.yaml: the file is 5.0 MB; uploads are limited to 5 MB"),
 ]
@@ -32,9 +32,13 @@ BAD_SCENARIOS = [
     (
         "control.yaml",
         "schema_version: 1\nname: a\x01b\n",
-        "control.yaml:2: not valid YAML: a control character (#x0001)",
+        "control.yaml:2: column 8: control character U+0001 is not allowed",
     ),
-    ("escape.yaml", "schema_version: 1\n\x1bname: x\n", "escape.yaml:2: not valid YAML: a control character (#x001b)"),
+    (
+        "escape.yaml",
+        "schema_version: 1\n\x1bname: x\n",
+        "escape.yaml:2: column 1: control character U+001B is not allowed",
+    ),
     ("open.yaml", "schema_version: 1\nname: [\n", "open.yaml:3: not valid YAML: "),
 ]
 
@@ -48,7 +52,7 @@ def test_an_unreadable_scenario_is_opened_with_its_problem_not_an_exception(name
 
 BAD_PLANS = [
     ("open.yaml", b"schema_version: 1\nassignments: [\n", "open.yaml:3: not valid YAML: "),
-    ("control.yaml", b"status: optimal\x0c\n", "control.yaml:1: not valid YAML: a control character (#x000c)"),
+    ("control.yaml", b"status: optimal\x0c\n", "control.yaml:1: column 16: control character U+000C is not allowed"),
     ("broken.json", b'{"status": "optimal",\n', "broken.json:2: not valid JSON: "),
     ("status.yaml", b"schema_version: 1\nstatus: great\n", "status.yaml:2: status: input should be 'optimal'"),
     ("list.json", b"[1, 2]", "list.json: input should be a valid dictionary"),
