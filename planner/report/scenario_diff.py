@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel
 
+from planner.domain.scenario import Dependency
 from planner.i18n import number
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def diff_scenarios(a: Scenario, b: Scenario) -> ScenarioDiff:
     for name in ("name", "description", "schema_version"):
         va, vb = getattr(a, name), getattr(b, name)
         if va != vb:
-            out.append(_changed("scenario", name, None, va, vb, f"scenario {name}: {_show(va)} → {_show(vb)}"))
+            out.append(_changed("scenario", "scenario", name, va, vb, f"scenario {name}: {_show(va)} → {_show(vb)}"))
     out += _fields(ctx, "time", "time grid", a.time, b.time)
     out += _currencies(a, b)
     for section in ("countries", "competencies", "institutions", "facilities", "funders", "programs"):
@@ -297,7 +298,7 @@ def _fields(ctx: _Context, section: str, subject: str, x: BaseModel, y: BaseMode
         if va == vb:
             continue
         if section == "work_packages" and name == "after":
-            yield from _dependencies(subject, x, y)  # type: ignore[arg-type]
+            yield from _dependencies(ctx, subject, x, y)  # type: ignore[arg-type]
         elif section == "work_packages" and name in ("options", "deliverables"):
             noun = name[:-1]
             yield from (
@@ -391,14 +392,15 @@ def _capacity(ctx: _Context, subject: str, x: Institution, y: Institution) -> It
                 yield _changed("institutions", subject, name, va, vb, text)
 
 
-def _dependencies(subject: str, x: WorkPackage, y: WorkPackage) -> Iterator[ScenarioChange]:
+def _dependencies(ctx: _Context, subject: str, x: WorkPackage, y: WorkPackage) -> Iterator[ScenarioChange]:
     """Predecessors gained, lost or changed in lag or type."""
-    old = {d.id: d for d in x.dependencies}
-    new = {d.id: d for d in y.dependencies}
+    # Not `WorkPackage.dependencies`: a cached property that `model_copy` carries over from the original.
+    old = {d.id: d for d in (Dependency(id=d) if isinstance(d, str) else d for d in x.after)}
+    new = {d.id: d for d in (Dependency(id=d) if isinstance(d, str) else d for d in y.after)}
 
     def words(d: Any) -> str:
         kind = "start" if d.type.value == "SS" else "finish"
-        return f"{kind}" + (f" + {d.lag} periods" if d.lag else "")
+        return kind + (f" + {d.lag} {ctx.period}{'s' if d.lag != 1 else ''}" if d.lag else "")
 
     for k, d in new.items():
         if k not in old:
