@@ -169,7 +169,9 @@ def _show(v: Any) -> str:
 
 def _num(x: float) -> str:
     """A number with thousands separators, decimals only where there are any."""
-    return number(x) if float(x).is_integer() else number(x, decimals=2).rstrip("0").rstrip(".")
+    if float(x).is_integer():
+        return number(x)
+    return number(x, decimals=2 if abs(x) >= 1 else 6).rstrip("0").rstrip(".")  # exchange rates: 0.0105
 
 
 def _pct(a: Any, b: Any) -> str:
@@ -372,14 +374,7 @@ def _capacity(ctx: _Context, subject: str, x: Institution, y: Institution) -> It
             runs.append((year, year, a, b))
     unit = f"PM/{ctx.period}"
     for first, last, a, b in runs:
-        if first == years[0] and last == years[-1]:
-            when = ""
-        elif last == years[-1]:
-            when = f" from {first}"
-        elif first == years[0]:
-            when = f" until {last}"
-        else:
-            when = f" in {first}" if first == last else f" in {first}–{last}"
+        when = _years_words(first, last, years)
         field = "capacity" if not when else f"capacity[{first}-{last}]" if first != last else f"capacity[{first}]"
         yield _changed(
             "institutions", subject, field, a, b, f"{subject}'s capacity {_num(a)} → {_num(b)} {unit}{when}{_pct(a, b)}"
@@ -390,6 +385,19 @@ def _capacity(ctx: _Context, subject: str, x: Institution, y: Institution) -> It
             if va != vb:
                 text = f"{subject}'s {name.replace('_', ' ')} {_show(va)} → {_show(vb)} (no effect within the horizon)"
                 yield _changed("institutions", subject, name, va, vb, text)
+
+
+def _years_words(first: int, last: int, years: list[int]) -> str:
+    """' from 2026', ' in 2026', ' until 2027', ' in 2026–2028', or '' for the whole horizon."""
+    if first == years[0] and last == years[-1]:
+        return ""
+    if last == years[-1]:
+        return f" from {first}"
+    if first == last:
+        return f" in {first}"
+    if first == years[0]:
+        return f" until {last}"
+    return f" in {first}–{last}"
 
 
 def _dependencies(ctx: _Context, subject: str, x: WorkPackage, y: WorkPackage) -> Iterator[ScenarioChange]:
