@@ -15,7 +15,7 @@ import json
 import sys
 import threading
 from collections.abc import Callable
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -36,14 +36,14 @@ class ExitCode(IntEnum):
     """What a `planner` command's exit status means."""
 
     OK = 0  # plan found / file valid / plan passes the check
-    VIOLATIONS = 1  # `check`: the plan breaks a rule
+    VIOLATIONS = 1  # `check`: the plan breaks a rule; `diff`: the two files differ
     INVALID_INPUT = 2  # a file is missing, unreadable or invalid
     INFEASIBLE = 3  # proven: no plan exists
     NO_PLAN_IN_TIME = 4  # no plan found within the time limit (none proven impossible either)
 
 
 EPILOG = (
-    "Exit codes: 0 plan found or file valid, 1 plan breaks a rule (check), 2 invalid input, "
+    "Exit codes: 0 plan found or file valid, 1 plan breaks a rule (check) or the files differ (diff), 2 invalid input, "
     "3 proven infeasible, 4 no plan within the time limit."
 )
 
@@ -507,6 +507,110 @@ def generate(
         + (f"; planted: {made.planted}" if made.planted else ""),
         highlight=False,
     )
+
+
+class DiffFormat(StrEnum):
+    """How `planner diff` writes its answer."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def _file_kind(path: Path) -> str:
+    """'scenario' or 'plan', by the file's top-level keys (a plan may be YAML, a scenario JSON); exit 2 otherwise."""
+    from planner.io.yamlio import load_yaml_text
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise _fail(f"{path}: file not found") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise _fail(f"{path}: cannot read: {e}") from None
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else load_yaml_text(text)
+    except Exception:  # any parse error: the scenario reader reports YAML problems with lines below
+        data = None
+    if isinstance(data, dict) and "assignments" in data and "scenario_digest" in data:
+        return "plan"
+    if isinstance(data, dict) and "work_packages" in data:
+        return "scenario"
+    if data is None and path.suffix.lower() in (".yaml", ".yml"):
+        return "scenario"  # unparsable YAML: let the scenario reader list its problems
+    raise _fail(f"{path}: neither a scenario (no work_packages) nor a plan written by `planner solve`")
+
+
+def _read_plan_or_fail(path: Path) -> Plan:
+    from pydantic import ValidationError
+
+    from planner.io.plan_file import read_plan
+
+    try:
+        return read_plan(path)
+    except (ValidationError, ValueError, OSError) as e:
+        first = str(e).splitlines()[0]
+        raise _fail(f"{path}: not a plan file written by `planner solve`: {first}") from None
+
+
+@app.command()
+def diff(
+    a: Annotated[Path, typer.Argument(help="Scenario or plan file A (the base).")],
+    b: Annotated[Path, typer.Argument(help="Scenario or plan file B (the change), of the same kind as A.")],
+    scenario: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenario",
+            "-s",
+            help="For plans: the scenario of both plans, or given twice, the scenario of A and then of B.",
+        ),
+    ] = None,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = DiffFormat.text,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the plan diff's sentences: en or ru.")] = "en",
+) -> None:
+    """Say what changed between two scenarios, or between two plans, in domain words.
+
+    Example: `planner diff base.yaml head.yaml` (exit 0 identical, 1 different, 2 bad input)
+
+    Two scenarios: every change by section and id ("tusur's capacity 6 → 4 PM/month from 2026").
+    Two plans (with `--scenario`): key-figure deltas and work packages moved, added or dropped
+    ("U-12 moved from bsuir to tusur, starts 4 months later, cost +1.2 M USD"); with two scenarios
+    the scenario's changes follow. Example: `planner diff base.json head.json -s base.yaml -s head.yaml
+    --format markdown`
+    """
+    from planner.report.diff import plans_identical, render_plan_diff, render_scenario_diff
+    from planner.report.scenario_diff import diff_scenarios
+
+    if lang not in ("en", "ru"):
+        raise _fail(f"--lang {lang}: choose en or ru")
+    kinds = (_file_kind(a), _file_kind(b))
+    if kinds[0] != kinds[1]:
+        raise _fail(f"{a} is a {kinds[0]} and {b} a {kinds[1]}: compare two scenarios or two plans")
+    if kinds[0] == "scenario":
+        if scenario:
+            raise _fail("--scenario is for comparing plans; here A and B are scenarios")
+        d = diff_scenarios(_load(a), _load(b))
+        sys.stdout.write(render_scenario_diff(d, fmt.value, str(a), str(b)))
+        if not d.identical:
+            raise typer.Exit(ExitCode.VIOLATIONS)
+        return
+    from planner.domain.scenario import scenario_digest
+    from planner.report.compare import compare
+
+    if not scenario or len(scenario) > 2:
+        raise _fail("a plan diff needs the plans' scenario: --scenario S.yaml, or --scenario A.yaml --scenario B.yaml")
+    sa = _load(scenario[0])
+    sb = _load(scenario[-1]) if len(scenario) == 2 else sa
+    pa, pb = _read_plan_or_fail(a), _read_plan_or_fail(b)
+    for plan_path, p, s, s_path in ((a, pa, sa, scenario[0]), (b, pb, sb, scenario[-1])):
+        if p.scenario_digest != scenario_digest(s):
+            err.print(
+                f"warning: {plan_path} was made for another version of {s_path} (content differs)", highlight=False
+            )
+    c = compare(sa, pa, sb, pb)
+    changes = diff_scenarios(sa, sb) if len(scenario) == 2 else None
+    sys.stdout.write(render_plan_diff(c, fmt.value, lang, str(a), str(b), changes))
+    if not plans_identical(c):
+        raise typer.Exit(ExitCode.VIOLATIONS)
 
 
 def main() -> None:

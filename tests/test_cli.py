@@ -318,3 +318,57 @@ def test_check_refuses_headline_figures_the_assignments_contradict(tmp_path: Pat
     result = planner("check", MINIMAL, lie)
     assert result.exit_code == ExitCode.VIOLATIONS
     assert "objective: cost is 5 but the plan's assignments give" in result.stdout
+
+
+# ---------------------------------------------------------------- diff
+
+
+@pytest.fixture(scope="module")
+def changed_minimal(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """scenarios/minimal.yaml with tusur's capacity cut from 2026."""
+    path = tmp_path_factory.mktemp("diff") / "head.yaml"
+    text = MINIMAL.read_text(encoding="utf-8")
+    text = text.replace("    capacity_pm: 3\n", "    capacity_pm: 3\n    capacity_pm_by_year: {2026: 2}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_diff_of_two_scenarios_exits_1_with_the_change_in_words(changed_minimal: Path) -> None:
+    result = planner("diff", MINIMAL, changed_minimal)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == "tusur's capacity 3 → 2 PM/month from 2026 (−33 %)\n"
+    same = planner("diff", MINIMAL, MINIMAL)
+    assert same.exit_code == ExitCode.OK, same.output
+
+
+def test_diff_json_is_the_same_data_every_time(changed_minimal: Path) -> None:
+    first = planner("diff", MINIMAL, changed_minimal, "--format", "json")
+    assert first.stdout == planner("diff", MINIMAL, changed_minimal, "--format", "json").stdout
+    data = json.loads(first.stdout)
+    assert data["kind"] == "scenario"
+    assert data["changes"][0]["subject"] == "tusur"
+
+
+def test_diff_of_two_plans_needs_the_scenario_and_tells_moves(minimal_plan: Path, tmp_path: Path) -> None:
+    assert planner("diff", minimal_plan, minimal_plan, "--scenario", MINIMAL).exit_code == ExitCode.OK
+    plan = read_plan(minimal_plan)
+    first = plan.assignments[0]
+    moved = first.model_copy(update={"cost_reporting": first.cost_reporting + 1_200_000})
+    other = tmp_path / "other.yaml"  # a YAML plan is told from a scenario by its keys
+    write_plan(plan.model_copy(update={"assignments": [moved, *plan.assignments[1:]]}), other)
+    result = planner("diff", minimal_plan, other, "-s", MINIMAL, "--format", "markdown")
+    assert result.exit_code == 1, result.output
+    assert f"- {first.work_package} stays at {first.institution}, cost +1.2 M" in result.stdout
+    missing = planner("diff", minimal_plan, other)
+    assert missing.exit_code == ExitCode.INVALID_INPUT
+    assert "--scenario" in missing.stderr
+
+
+def test_diff_refuses_a_scenario_against_a_plan_and_missing_files(minimal_plan: Path, tmp_path: Path) -> None:
+    mixed = planner("diff", MINIMAL, minimal_plan)
+    assert mixed.exit_code == ExitCode.INVALID_INPUT
+    assert "is a scenario" in mixed.stderr and "a plan" in mixed.stderr
+    assert planner("diff", MINIMAL, tmp_path / "nope.yaml").exit_code == ExitCode.INVALID_INPUT
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"a": 1}', encoding="utf-8")
+    assert planner("diff", junk, junk).exit_code == ExitCode.INVALID_INPUT
