@@ -71,9 +71,9 @@ def reader_problem(name: str, text: str, error: Exception) -> Problem:
     if isinstance(error, InputRefused):
         return Problem(name, error.line, "", error.message)
     if isinstance(error, PlanFileError):  # its message starts "line N: " where there is a line
-        line, _, rest = str(error).partition(": ")
-        if line.startswith("line ") and line[5:].isdigit():
-            return Problem(name, int(line[5:]), "", rest)
+        head, _, rest = str(error).partition(": ")
+        if head.startswith("line ") and head[5:].isdigit():
+            return Problem(name, int(head[5:]), "", rest)
         return Problem(name, None, "", str(error))
     if isinstance(error, ReaderError):
         line = text[: error.position].count("\n") + 1 if isinstance(error.position, int) else None
