@@ -88,6 +88,26 @@ def _load(path: Path) -> Scenario:
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
 
 
+def _read_plan_or_fail(path: Path) -> Plan:
+    """Read a plan file or exit 2 saying what is wrong with it (the first problems of its fields, or its line)."""
+    from pydantic import ValidationError
+
+    from planner.io.plan_file import read_plan
+
+    try:
+        return read_plan(path)
+    except FileNotFoundError:
+        raise _fail(f"{path}: file not found") from None
+    except ValidationError as e:
+        what = "; ".join(
+            f"{'.'.join(str(p) for p in x['loc']) or 'top level'}: {x['msg'].lower()}" for x in e.errors()[:3]
+        )
+        more = f" (and {e.error_count() - 3} more)" if e.error_count() > 3 else ""
+        raise _fail(f"{path}: not a plan file written by `planner solve`: {what}{more}") from None
+    except (ValueError, OSError) as e:
+        raise _fail(f"{path}: not a plan file written by `planner solve`: {str(e).splitlines()[0]}") from None
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
@@ -132,6 +152,18 @@ def solve(
         bool,
         typer.Option("--force", help="Write the outcome even when it has no plan and replaces a file that has one."),
     ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="A plan of this scenario before a change: the new plan moves as little as it can from it, "
+            "every priority within 2 % of its best.",
+        ),
+    ] = None,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", metavar="YYYY-MM", help="With --baseline: work it starts before this month stays."),
+    ] = None,
 ) -> None:
     """Find the best plan for a scenario and write it as JSON or YAML.
 
@@ -143,6 +175,10 @@ def solve(
     same file (its wall time is then omitted). A run that ends without a plan (exit 3 or 4) does not
     replace an existing plan file that holds one: its outcome goes beside it (`plan.json` →
     `plan.no-plan.json`) unless --force is given.
+
+    Re-planning after a change: `planner solve new.yaml -o new-plan.json --baseline plan.json [--today 2026-03]`
+    keeps institutions and months where it can (moves are minimised in a last stage, each priority within 2 % of
+    its best) and prints what moved.
     """
     from planner.cpsat import solve as run
     from planner.diagnose import with_explanation
@@ -161,8 +197,15 @@ def solve(
     except OSError as e:
         raise _fail(f"{output}: cannot write in folder {output.parent}: {e.strerror}") from None
     settings = _settings(time_limit_s=time_limit, workers=workers, seed=seed, reproducible=reproducible, log=log)
+    if today is not None and (baseline is None or not _is_month(today)):
+        raise _fail(f"--today {today}: give a month as YYYY-MM, together with --baseline")
     s = _load(scenario)
-    plan = _with_progress(lambda cb: run(s, settings, on_progress=cb, started=_command_start), time_limit, quiet or log)
+    base = _read_plan_or_fail(baseline) if baseline is not None else None
+    plan = _with_progress(
+        lambda cb: run(s, settings, on_progress=cb, started=_command_start, baseline=base, today=today),
+        time_limit,
+        quiet or log,
+    )
     plan = with_explanation(s, plan, settings)
     target = output if force or plan.found or not _holds_a_plan(output) else _beside(output)
     try:
@@ -177,10 +220,27 @@ def solve(
             highlight=False,
         )
     _print_summary(plan, target)
+    if base is not None and plan.found:
+        _print_moves(s, base, plan)
     if plan.status is Status.infeasible:
         raise typer.Exit(ExitCode.INFEASIBLE)
     if not plan.found:
         raise typer.Exit(ExitCode.NO_PLAN_IN_TIME)
+
+
+def _is_month(text: str) -> bool:
+    year, _, month = text.partition("-")
+    return len(year) == 4 and year.isdigit() and month.isdigit() and 1 <= int(month) <= 12 and len(month) == 2
+
+
+def _print_moves(s: Scenario, base: Plan, plan: Plan) -> None:
+    """What moved from the baseline, one line per work package (as `planner diff` words it)."""
+    from planner.report.compare import compare
+
+    changes = compare(s, base, s, plan).changes
+    out.print(f"{_count(len(changes), 'work package')} moved from the baseline", highlight=False)
+    for change in changes:
+        out.print(f"  {change.sentence()}", markup=False, highlight=False)
 
 
 def _settings(**values: float | bool) -> SolverSettings:
@@ -273,27 +333,14 @@ def check(
     A plan file without a schedule (status infeasible or unknown) fails when the scenario has mandatory work;
     so does one whose stated objective, bounds, gap or status the recomputation contradicts.
     """
-    from pydantic import ValidationError
     from rich.table import Table
 
     from planner.check import check_plan, evaluate, outside_horizon
     from planner.domain.plan import Status
     from planner.domain.scenario import scenario_digest
-    from planner.io.plan_file import read_plan
 
     s = _load(scenario)
-    try:
-        p = read_plan(plan)
-    except FileNotFoundError:
-        raise _fail(f"{plan}: file not found") from None
-    except ValidationError as e:
-        what = "; ".join(
-            f"{'.'.join(str(p) for p in x['loc']) or 'top level'}: {x['msg'].lower()}" for x in e.errors()[:3]
-        )
-        more = f" (and {e.error_count() - 3} more)" if e.error_count() > 3 else ""
-        raise _fail(f"{plan}: not a plan file written by `planner solve`: {what}{more}") from None
-    except (ValueError, OSError) as e:
-        raise _fail(f"{plan}: not a plan file written by `planner solve`: {e}") from None
+    p = _read_plan_or_fail(plan)
     if p.scenario_digest != scenario_digest(s):
         err.print(f"warning: {plan} was made for another version of {scenario} (content differs)", highlight=False)
     outside = outside_horizon(s, p)
@@ -538,18 +585,6 @@ def _file_kind(path: Path) -> str:
     if data is None and path.suffix.lower() in (".yaml", ".yml"):
         return "scenario"  # unparsable YAML: let the scenario reader list its problems
     raise _fail(f"{path}: neither a scenario (no work_packages) nor a plan written by `planner solve`")
-
-
-def _read_plan_or_fail(path: Path) -> Plan:
-    from pydantic import ValidationError
-
-    from planner.io.plan_file import read_plan
-
-    try:
-        return read_plan(path)
-    except (ValidationError, ValueError, OSError) as e:
-        first = str(e).splitlines()[0]
-        raise _fail(f"{path}: not a plan file written by `planner solve`: {first}") from None
 
 
 @app.command()

@@ -372,3 +372,25 @@ def test_diff_refuses_a_scenario_against_a_plan_and_missing_files(minimal_plan: 
     junk = tmp_path / "junk.json"
     junk.write_text('{"a": 1}', encoding="utf-8")
     assert planner("diff", junk, junk).exit_code == ExitCode.INVALID_INPUT
+
+
+def test_solve_with_a_baseline_moves_nothing_on_an_unchanged_scenario_and_says_so(tmp_path: Path) -> None:
+    base, again = tmp_path / "base.json", tmp_path / "again.json"
+    exact = ("--time-limit", "20", "--workers", "1", "--reproducible")
+    assert planner("solve", MINIMAL, "-o", base, *exact).exit_code == ExitCode.OK
+    result = planner("solve", MINIMAL, "-o", again, *exact, "--baseline", base, "--today", "2025-03")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "0 work packages moved from the baseline" in result.stdout
+    plan = read_plan(again)
+    assert [(a.work_package, a.institution, a.start, a.end) for a in plan.assignments] == [
+        (a.work_package, a.institution, a.start, a.end) for a in read_plan(base).assignments
+    ]
+    assert plan.solver is not None and plan.solver.stages[-1].term == "stability"
+
+
+@pytest.mark.parametrize("today", ["2025-13", "March", "2025-3"])
+def test_solve_refuses_a_today_that_is_not_a_month_or_comes_without_a_baseline(tmp_path: Path, today: str) -> None:
+    result = planner("solve", MINIMAL, "-o", tmp_path / "p.json", "--today", today)
+    assert result.exit_code == ExitCode.INVALID_INPUT and "give a month as YYYY-MM" in result.output
+    missing = planner("solve", MINIMAL, "-o", tmp_path / "p.json", "--baseline", tmp_path / "none.json")
+    assert missing.exit_code == ExitCode.INVALID_INPUT and "file not found" in missing.output
