@@ -9,7 +9,7 @@ from planner.domain.plan import Plan
 from planner.io.atomic import write_atomically
 from planner.io.bulk import gc_paused
 from planner.io.limits import InputRefused, read_capped
-from planner.io.yamlio import dump_yaml_text, load_yaml_text, to_plain
+from planner.io.yamlio import dump_yaml_text, load_yaml_text, syntax_error, to_plain
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,9 +48,8 @@ def _data(text: str, fmt: str) -> Any:
         except InputRefused as e:
             raise PlanFileError(str(e)) from None
         except MarkedYAMLError as e:
-            mark = e.problem_mark or e.context_mark
-            where = f"line {mark.line + 1}: " if mark else ""
-            raise PlanFileError(f"{where}not valid YAML: {e.problem or e.context}") from None
+            line, message = syntax_error(e)
+            raise PlanFileError(f"line {line}: {message}" if line else message) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from planner.domain.scenario import MAX_MONEY, Scenario
 from planner.io.limits import InputRefused, read_capped
-from planner.io.yamlio import line_of, load_yaml_text, to_plain
+from planner.io.yamlio import line_of, load_yaml_text, syntax_error, to_plain
 
 Loc = tuple[str | int, ...]
 
@@ -40,8 +40,9 @@ class Problem:
 class ScenarioError(Exception):
     """A scenario file that cannot be used; `problems` lists everything wrong with it."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], document: Any = None) -> None:
         self.problems = problems
+        self.document = document  # the parsed YAML when the problems are in its fields (None: it did not parse)
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -85,15 +86,14 @@ def parse_document(text: str, name: str = "<scenario>") -> tuple[Any, Scenario]:
     except InputRefused as e:
         raise ScenarioError([Problem(name, e.line, "", e.message)]) from None
     except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        raise ScenarioError([Problem(name, line, "", f"not valid YAML: {e.problem or e.context}")]) from None
+        line, message = syntax_error(e)
+        raise ScenarioError([Problem(name, line, "", message)]) from None
     if not isinstance(doc, dict):
         raise ScenarioError([Problem(name, line_of(doc, ()) or 1, "", _not_a_mapping(doc))])
     try:
         return doc, Scenario.model_validate(to_plain(doc))
     except ValidationError as e:
-        raise ScenarioError(_pydantic_problems(e, doc, name)) from None
+        raise ScenarioError(_pydantic_problems(e, doc, name), doc) from None
 
 
 def _not_a_mapping(doc: Any) -> str:

@@ -97,6 +97,17 @@ under a second to read, a few MB of memory.
 _NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+def syntax_error(e: Any) -> tuple[int | None, str]:
+    """The line and words of a YAML syntax error (a ruamel MarkedYAMLError): where the parser stopped, and where
+    what it was reading began when that is another line (an unclosed bracket is found only lines later)."""
+    mark = e.problem_mark or e.context_mark
+    line = mark.line + 1 if mark else None
+    message = f"not valid YAML: {e.problem or e.context}"
+    if e.problem and e.context and e.context_mark is not None and e.context_mark.line + 1 != line:
+        message += f" ({e.context} that began on line {e.context_mark.line + 1})"
+    return line, message
+
+
 def check_shape(text: str) -> None:
     """Refuse, before building anything, nesting deeper than MAX_DEPTH, aliases beyond MAX_ALIAS_VALUES and
     lists or mappings of more than MAX_ITEMS items (the round-trip reader takes about a minute for 60,000).

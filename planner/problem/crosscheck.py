@@ -6,17 +6,17 @@ Each yields (YAML path, message); `planner.problem.validate` adds the file and l
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args, get_origin
 
-from planner.domain.scenario import MAX_MONEY
+from pydantic import BaseModel, ValidationError
+
+from planner.domain.scenario import MAX_MONEY, Scenario
 from planner.problem.calendar import calendar_of, own_window
 from planner.problem.options import competent, duration_bounds
 from planner.problem.prepared import prepare
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    from planner.domain.scenario import Scenario
 
 Loc = tuple[str | int, ...]
 
@@ -33,6 +33,56 @@ def cross_check(s: Scenario) -> list[tuple[Loc, str]]:
         out += _executability(s)
         out += _magnitudes(s)
     return out
+
+
+def partial_check(data: Any) -> list[tuple[Loc, str]]:
+    """Duplicate ids and unknown references among the items valid on their own, for a scenario whose fields are not
+    all valid: so that one pass lists every problem (a field problem used to hide a misspelt reference).
+
+    Each list item is validated alone; references are checked against every id the file gives (valid items or
+    not, so that an item with a field problem is not also reported as missing), and the checks of whole-scenario
+    rules (windows, cycles, money) wait for a valid scenario.
+    """
+    if not isinstance(data, dict):
+        return []
+    valid: dict[str, Any] = {}
+    where: dict[str, list[int]] = {}
+    raw_ids: dict[str, set[str]] = {}
+    for name, field in Scenario.model_fields.items():
+        items = data.get(name)
+        model = _item_model(field.annotation)
+        if model is None or not isinstance(items, list):
+            continue
+        valid[name], where[name] = [], []
+        raw_ids[name] = {str(x["id"]) for x in items if isinstance(x, dict) and "id" in x}
+        for i, item in enumerate(items):
+            try:
+                valid[name].append(model.model_validate(item))
+            except (ValidationError, ValueError, TypeError):
+                continue
+            where[name].append(i)
+    s = Scenario.model_construct(**valid)
+    known = _Known(*(raw_ids.get(k, set()) for k in _KNOWN_SECTIONS))
+    out = []
+    for loc, msg in [*_duplicates(s), *_references(s, known)]:
+        section, index, *rest = loc
+        out.append(((section, where[str(section)][int(index)], *rest), msg))
+    return out
+
+
+_KNOWN_SECTIONS = (
+    *("countries", "competencies", "institutions", "facilities"),
+    *("funders", "programs", "work_packages", "overlap_groups"),
+)
+"""Sections whose ids references point at, in `_Known`'s order."""
+
+
+def _item_model(annotation: Any) -> type[BaseModel] | None:
+    """The model of a list field's items (`list[Institution]` → Institution), else None."""
+    if get_origin(annotation) is not list:
+        return None
+    (item,) = get_args(annotation) or (None,)
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
 
 
 def _ids(items: list[Any]) -> set[str]:
@@ -107,9 +157,9 @@ def _ref(loc: Loc, kind: str, value: str | None, known: set[str]) -> Iterator[tu
         yield loc, _unknown(kind, value, known)
 
 
-def _references(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    """References to ids the scenario does not define, section by section in file order."""
-    known = _Known.of(s)
+def _references(s: Scenario, known: _Known | None = None) -> Iterator[tuple[Loc, str]]:
+    """References to ids the scenario (or `known`) does not define, section by section in file order."""
+    known = known or _Known.of(s)
     yield from _institution_refs(s, known)
     yield from _funder_refs(s, known)
     yield from _program_refs(s, known)

@@ -15,7 +15,7 @@ from planner.domain.scenario import Scenario
 from planner.io.bulk import gc_paused
 from planner.io.scenario_file import Problem, ScenarioError, parse_document, read_scenario_text, render_path
 from planner.io.yamlio import FastPathRefused, line_of, load_fast, to_plain
-from planner.problem.crosscheck import cross_check
+from planner.problem.crosscheck import cross_check, partial_check
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,11 +32,27 @@ def parse_scenario(text: str, name: str = "<scenario>") -> Scenario:
         fast = _fast(text)
         if fast is not None:
             return fast
-        doc, scenario = parse_document(text, name)
+        try:
+            doc, scenario = parse_document(text, name)
+        except ScenarioError as e:
+            if e.document is None:
+                raise
+            # Field problems: the ids and references among the items that are valid on their own too, in one pass.
+            seen = {p.path for p in e.problems}
+            more = [
+                Problem(name, line_of(e.document, loc), render_path(loc), msg)
+                for loc, msg in partial_check(to_plain(e.document))
+                if render_path(loc) not in seen
+            ]
+            raise ScenarioError(sorted([*e.problems, *more], key=_where), e.document) from None
         problems = [Problem(name, line_of(doc, loc), render_path(loc), msg) for loc, msg in cross_check(scenario)]
     if problems:
         raise ScenarioError(problems)
     return scenario
+
+
+def _where(p: Problem) -> tuple[int, str]:
+    return (p.line if p.line is not None else 0, p.path)
 
 
 def _fast(text: str) -> Scenario | None:

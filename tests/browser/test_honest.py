@@ -95,7 +95,7 @@ def test_compare_with_a_run_that_has_no_plan(streamlit_server: StreamlitServer, 
     optimize_to_the_end(page)
     open_file(page, infeasible.name)
     optimize_to_the_end(page)
-    expect(page.get_by_text("No plan")).to_be_visible()
+    expect(page.get_by_text("No plan (infeasible)")).to_be_visible()  # the outcome line, not the explanation
     go(page, "Compare")
     expect(page.get_by_role("heading", name="Work packages that changed")).to_be_visible()
     expect(page.get_by_text("Something went wrong")).to_have_count(0)

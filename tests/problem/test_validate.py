@@ -94,12 +94,17 @@ CASES: list[tuple[str, list[Edit], list[str]]] = [
     (
         "yaml-syntax",
         [(DURATION_5, "    duration: [5\n")],
-        ["FILE:31: not valid YAML: expected ',' or ']', but got ':'"],
+        [
+            "FILE:31: not valid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence that began on line 30)"
+        ],
     ),
     (
         "yaml-duplicate-key",
         [after_u02("    duration: 6\n")],
-        ['FILE:31: not valid YAML: found duplicate key "duration" with value "6" (original value: "5")'],
+        [
+            'FILE:31: not valid YAML: found duplicate key "duration" with value "6" (original value: "5") '
+            "(while constructing a mapping that began on line 25)"
+        ],
     ),
     (
         "unknown-key",
@@ -201,7 +206,9 @@ CASES: list[tuple[str, list[Edit], list[str]]] = [
         [("  - id: U-02 ", "  - id: U 02 ")],
         [
             "FILE:25: work_packages[1].id: 'U 02' is not a valid id: use Latin letters, digits, '-', '_' or '.', "
-            "starting with a letter or digit"
+            "starting with a letter or digit",
+            # in the same pass: what still refers to the old id
+            "FILE:38: work_packages[2].after[0]: unknown work package or overlap group 'U-02' (known: U 02, U-01, U-03)",
         ],
     ),
     (
@@ -540,3 +547,30 @@ def test_months_inside_a_quarter_are_accepted(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.name)
 def test_shipped_scenarios_are_valid(path: Path) -> None:
     load_scenario(path)
+
+
+def test_field_and_reference_problems_are_reported_in_one_pass(tmp_path: Path) -> None:
+    # U-02's effort is not a number and tpu's country is unknown; U-03's predecessor U-02 is not "unknown"
+    # (it exists, only its effort is wrong), so it is not reported.
+    path = tmp_path / "scenario.yaml"
+    text = edited(
+        [
+            ("    effort_pm: 10\n", "    effort_pm: ten\n"),
+            ("  - {id: tpu, country: RU,", "  - {id: tpu, country: KZ,"),
+        ]
+    )
+    path.write_text(text, encoding="utf-8")
+    found = problems(path)
+    assert [line.split(": ")[0:2] for line in found] == [
+        ["FILE:12", "institutions[1].country"],
+        ["FILE:29", "work_packages[1].effort_pm"],
+    ]
+    assert "unknown country 'KZ' (known: BY, RU)" in found[0]
+
+
+def test_an_unclosed_bracket_names_the_line_it_was_opened_on(tmp_path: Path) -> None:
+    path = tmp_path / "scenario.yaml"
+    path.write_text(edited([("    effort_pm: 10\n", "    effort_pm: [10\n")]), encoding="utf-8")
+    [found] = problems(path)
+    assert found.startswith("FILE:30: not valid YAML: ")
+    assert found.endswith("(while parsing a flow sequence that began on line 29)")
