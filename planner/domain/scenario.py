@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 SCHEMA_VERSION = 1
 
@@ -327,6 +330,12 @@ class WorkPackage(Model):
     def dependencies(self) -> list[Dependency]:
         """Predecessors with the shorthand form expanded (computed once; equality and dumps ignore it)."""
         return [Dependency(id=d) if isinstance(d, str) else d for d in self.after]
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy whose predecessors are computed anew (a copy would otherwise carry the cached ones along)."""
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("dependencies", None)
+        return copy
 
 
 class OverlapGroup(Model):
