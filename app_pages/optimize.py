@@ -45,7 +45,15 @@ with st.container(border=True):
     c[1].number_input(t("optimize.workers", lang), 1, 16, help=t("optimize.workers_help", lang), key="workers")
     c[2].number_input(t("optimize.seed", lang), 0, 2**31 - 1, help=t("optimize.seed_help", lang), key="seed")
     c[3].toggle(t("optimize.reproducible", lang), help=t("optimize.reproducible_help", lang), key="reproducible")
-    run = st.button(t("optimize.run", lang), type="primary", icon=":material/play_arrow:", key="optimize_run")
+    # The click is kept in the session by its callback, not only in the button's value for one run: a run the
+    # progress fragment's refresh interrupts before it reaches the start below would lose it (seen under load).
+    st.button(
+        t("optimize.run", lang),
+        type="primary",
+        icon=":material/play_arrow:",
+        key="optimize_run",
+        on_click=lambda: st.session_state.update(optimize_requested=True),
+    )
 st.session_state["optimize_settings"] = {name: st.session_state[name] for name in SETTINGS}
 
 with st.expander(
@@ -59,7 +67,7 @@ with st.expander(
         st.rerun()
 
 job = state.current_job()
-if run:
+if st.session_state.pop("optimize_requested", False):
     if job is not None and job.running:
         st.warning(t("optimize.busy", lang))
     else:

@@ -668,3 +668,28 @@ def test_opening_another_file_asks_before_discarding_unsaved_edits(at: AppTest) 
     at.button(key="discard_open").click()
     at.run()
     assert edit(at).name == "minimal.yaml" and not edit(at).changed
+
+
+def test_an_optimize_click_waits_in_the_session_until_a_run_starts_the_solve(
+    at: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17 load test: a click was lost when the run that carried it was cut short. The click's callback keeps
+    it in the session, so the next run of the page that gets that far starts the solve, once."""
+    import threading
+
+    release = threading.Event()
+
+    def waiting(scenario: object, settings: object, progress: object, stop: threading.Event) -> None:
+        release.wait(HANG_GUARD_S)
+        raise RuntimeError("released")
+
+    monkeypatch.setattr("planner.cpsat.solver.solve", waiting)
+    go(at, "optimize")
+    at.session_state["optimize_requested"] = True  # as the button's callback leaves it, whatever run follows
+    at.run()
+    job = at.session_state["job"]
+    assert job is not None and job.running and "optimize_requested" not in at.session_state
+    at.run()
+    assert at.session_state["job"] is job  # the request was used once: no second solve
+    release.set()
+    assert job.wait(HANG_GUARD_S)
