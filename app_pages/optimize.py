@@ -55,6 +55,14 @@ with st.container(border=True):
         on_click=lambda: st.session_state.update(optimize_requested=True),
     )
 st.session_state["optimize_settings"] = {name: st.session_state[name] for name in SETTINGS}
+planned = {r.label: r for r in state.results() if r.plan.found}
+close_to = st.selectbox(
+    t("optimize.baseline", lang),
+    [None, *planned],
+    format_func=lambda label: t("optimize.baseline_none", lang) if label is None else label,
+    help=t("optimize.baseline_help", lang),
+    key="optimize_baseline",
+)
 
 with st.expander(
     t(
@@ -77,7 +85,8 @@ if st.session_state.pop("optimize_requested", False):
             seed=int(st.session_state["seed"]),
             reproducible=bool(st.session_state["reproducible"]),
         )
-        if state.start_job(scenario, settings):
+        baseline = planned[close_to].plan if close_to in planned else None
+        if state.start_job(scenario, settings, baseline):
             st.success(t("optimize.cached", lang))
 
 

@@ -160,10 +160,11 @@ def current_job() -> SolveJob | None:
     return st.session_state.get("job")
 
 
-def start_job(scenario: Scenario, settings: SolverSettings) -> bool:
-    """Start a solve off the script thread; True if the plan came from the cache (same content and settings)."""
+def start_job(scenario: Scenario, settings: SolverSettings, baseline: Plan | None = None) -> bool:
+    """Start a solve off the script thread (close to `baseline` if given); True if the plan came from the cache
+    (same content and settings)."""
     st.session_state.pop("job_error", None)
-    job = SolveJob(scenario, settings, cache=cache()).start()
+    job = SolveJob(scenario, settings, cache=cache(), baseline=baseline).start()
     st.session_state["job"] = job
     if job.cached:
         collect_job()

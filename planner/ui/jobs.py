@@ -90,11 +90,16 @@ class SolveJob:
     """
 
     def __init__(
-        self, scenario: Scenario, settings: SolverSettings | None = None, cache: PlanCache | None = None
+        self,
+        scenario: Scenario,
+        settings: SolverSettings | None = None,
+        cache: PlanCache | None = None,
+        baseline: Plan | None = None,
     ) -> None:
         self.scenario = scenario
         self.settings = settings or SolverSettings()
-        self.cache = cache
+        self.baseline = baseline  # re-plan moving as little as possible from it (`solve(..., baseline=)`)
+        self.cache = cache if baseline is None else None  # the cache knows scenario and settings, not baselines
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._finished = threading.Event()
@@ -215,7 +220,10 @@ class SolveJob:
         plan: Plan | None = None
         error: str | None = None
         try:
-            plan = solver.solve(self.scenario, self.settings, self._on_progress, self._stop)
+            if self.baseline is None:
+                plan = solver.solve(self.scenario, self.settings, self._on_progress, self._stop)
+            else:
+                plan = solver.solve(self.scenario, self.settings, self._on_progress, self._stop, baseline=self.baseline)
             plan = with_explanation(self.scenario, plan, self.settings)
         except Exception as e:  # the app must stay up whatever the solver does
             log.exception("solving scenario %r failed", self.scenario.name)

@@ -693,3 +693,19 @@ def test_an_optimize_click_waits_in_the_session_until_a_run_starts_the_solve(
     assert at.session_state["job"] is job  # the request was used once: no second solve
     release.set()
     assert job.wait(HANG_GUARD_S)
+
+
+def test_re_plan_close_to_an_earlier_plan_from_the_optimize_page(at: AppTest) -> None:
+    """Issue 18 item 4 in the app: "keep close to" an earlier run adds the stability stage; nothing moves here."""
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    optimize_to_the_end(at)
+    [first] = at.session_state["results"]
+    at.selectbox(key="optimize_baseline").set_value(first.label)
+    at.run()
+    optimize_to_the_end(at)
+    again = at.session_state["results"][-1]
+    assert again is not first and again.plan.solver.stages[-1].term == "stability"
+    assert [(a.work_package, a.institution, a.start) for a in again.plan.assignments] == [
+        (a.work_package, a.institution, a.start) for a in first.plan.assignments
+    ]

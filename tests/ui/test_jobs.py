@@ -194,3 +194,15 @@ def test_cache_is_safe_to_use_from_many_threads(minimal: Scenario) -> None:
 def test_presets_are_valid_settings() -> None:
     assert {"quick", "default", "thorough"} <= set(PRESETS)
     assert PRESETS["quick"].time_limit_s < PRESETS["default"].time_limit_s < PRESETS["thorough"].time_limit_s
+
+
+def test_a_job_close_to_a_baseline_solves_with_it_and_bypasses_the_cache(minimal: Scenario) -> None:
+    exact = SolverSettings(time_limit_s=20, workers=1, reproducible=True)
+    cache = PlanCache()
+    first = SolveJob(minimal, exact, cache=cache).start()
+    assert first.wait(120) and first.plan is not None and first.plan.found
+    again = SolveJob(minimal, exact, cache=cache, baseline=first.plan).start()
+    assert not again.cached  # the cache holds the plan of these settings, not one kept close to a baseline
+    assert again.wait(120) and again.plan is not None and again.error is None
+    assert again.plan.solver is not None and again.plan.solver.stages[-1].term == "stability"
+    assert again.plan.solver.stages[-1].value == 0  # unchanged scenario: nothing moves
