@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from planner.domain.rules import Rule
 from planner.problem import scaling
+from planner.problem.crosscheck import cross_check
 from planner.problem.money import amount_text
 from planner.problem.prepared import PreparedProblem, prepare
 
@@ -254,7 +255,10 @@ def _confirm(p: PreparedProblem, edit: Edit, probe: _Probe) -> bool | None:
 
     if probe.deadline - time.perf_counter() < 0.2:
         return None  # no time left to try
-    changed = prepare(edit(p.scenario))
+    edited = edit(p.scenario)
+    if cross_check(edited):
+        return None  # the change leaves the scenario unsound (e.g. a dropped group that work still waits for)
+    changed = prepare(edited)
     b = Builder(changed)
     add_rules(b)
     solver = cp_model.CpSolver()

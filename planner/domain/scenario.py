@@ -332,9 +332,11 @@ class WorkPackage(Model):
         return [Dependency(id=d) if isinstance(d, str) else d for d in self.after]
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A copy whose predecessors are computed anew (a copy would otherwise carry the cached ones along)."""
+        """A copy whose predecessors follow a changed `after` (a copy would otherwise carry the cached ones along);
+        `dependencies` given in `update` are kept as given (what-if edits of the expanded form)."""
         copy = super().model_copy(update=update, deep=deep)
-        copy.__dict__.pop("dependencies", None)
+        if update and "after" in update and "dependencies" not in update:
+            copy.__dict__.pop("dependencies", None)
         return copy
 
 

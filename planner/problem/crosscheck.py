@@ -49,11 +49,13 @@ def partial_check(data: Any) -> list[tuple[Loc, str]]:
     where: dict[str, list[int]] = {}
     raw_ids: dict[str, set[str]] = {}
     for name, field in Scenario.model_fields.items():
-        items = data.get(name)
         model = _item_model(field.annotation)
-        if model is None or not isinstance(items, list):
+        if model is None:
             continue
-        valid[name], where[name] = [], []
+        valid[name], where[name] = [], []  # every section, so that a missing one reads as empty
+        items = data.get(name)
+        if not isinstance(items, list):
+            continue
         raw_ids[name] = {str(x["id"]) for x in items if isinstance(x, dict) and "id" in x}
         for i, item in enumerate(items):
             try:
