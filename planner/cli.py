@@ -229,8 +229,16 @@ def solve(
 
 
 def _is_month(text: str) -> bool:
-    year, _, month = text.partition("-")
-    return len(year) == 4 and year.isdigit() and month.isdigit() and 1 <= int(month) <= 12 and len(month) == 2
+    """Whether `text` is a month as scenario files write it (the domain's `Month`: YYYY-MM)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from planner.domain.scenario import Month
+
+    try:
+        TypeAdapter(Month).validate_python(text)
+    except ValidationError:
+        return False
+    return True
 
 
 def _print_moves(s: Scenario, base: Plan, plan: Plan) -> None:

@@ -272,7 +272,6 @@ def _full_model(
     stability = None
     if baseline is not None:
         stability = add_stability(b, baseline, problem.calendar.period_of(today) if today else None)
-        stability.hint = plan_decisions(problem, baseline)
         if b.makespan is None:
             b.model.clear_hints()  # the baseline instead of the constructive plan: what moves, moves for a gain
             _hint_decisions(b, stability.hint)

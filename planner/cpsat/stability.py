@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from planner.cpsat.lns import plan_decisions
+
 if TYPE_CHECKING:
     from planner.cpsat.model import Builder, LinearExpr
     from planner.domain.plan import Plan
@@ -42,7 +44,7 @@ def add_stability(b: Builder, baseline: Plan, today: int | None = None) -> Stabi
     that duration; otherwise it is only compared (the scenario changed it, so it must move).
     """
     parts: list[LinearExpr] = []
-    out = Stability(expr=0)
+    out = Stability(expr=0, hint=plan_decisions(b.p, baseline))
     horizon = b.cal.horizon
     for a in baseline.assignments:
         v = b.wps.get(a.work_package)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -121,6 +122,19 @@ def optimize_until_a_plan(at: AppTest) -> None:
         assert job.wait(HANG_GUARD_S), "the solve did not stop"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+
+
+def solver_held_until_released(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Replace the solver by one that runs until the returned event is set (then fails): a solve that is certainly
+    still running, whatever the machine's speed."""
+    release = threading.Event()
+
+    def waiting(scenario: object, settings: object, progress: object, stop: threading.Event) -> None:
+        release.wait(HANG_GUARD_S)
+        raise RuntimeError("released")
+
+    monkeypatch.setattr("planner.cpsat.solver.solve", waiting)
+    return release
 
 
 def open_tab(at: AppTest, label: str) -> AppTest:
@@ -538,15 +552,7 @@ def test_stop_says_the_best_plan_so_far_is_kept(at: AppTest) -> None:
 
 def test_the_progress_names_the_stage_before_the_first_plan(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 16, finding 8: the stage and what is happening show from the start, not '—' and an empty chart."""
-    import threading
-
-    release = threading.Event()
-
-    def waiting(scenario: object, settings: object, progress: object, stop: threading.Event) -> None:
-        release.wait(HANG_GUARD_S)
-        raise RuntimeError("released")
-
-    monkeypatch.setattr("planner.cpsat.solver.solve", waiting)
+    release = solver_held_until_released(monkeypatch)
     job = start_optimize(at)
     assert job is not None and job.running
     metrics = {m.label: m.value for m in at.metric}
@@ -675,15 +681,7 @@ def test_an_optimize_click_waits_in_the_session_until_a_run_starts_the_solve(
 ) -> None:
     """Issue 17 load test: a click was lost when the run that carried it was cut short. The click's callback keeps
     it in the session, so the next run of the page that gets that far starts the solve, once."""
-    import threading
-
-    release = threading.Event()
-
-    def waiting(scenario: object, settings: object, progress: object, stop: threading.Event) -> None:
-        release.wait(HANG_GUARD_S)
-        raise RuntimeError("released")
-
-    monkeypatch.setattr("planner.cpsat.solver.solve", waiting)
+    release = solver_held_until_released(monkeypatch)
     go(at, "optimize")
     at.session_state["optimize_requested"] = True  # as the button's callback leaves it, whatever run follows
     at.run()
