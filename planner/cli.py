@@ -76,15 +76,21 @@ def _main(
     _command_start = _process_start if _process_start is not None else time.perf_counter()
 
 
+PROBLEMS_SHOWN = 200
+"""Most problems of a scenario listed (all are counted): a file with thousands repeats one mistake."""
+
+
 def _load(path: Path) -> Scenario:
     """Load a scenario or exit 2 with every problem listed."""
     try:
         return load_scenario(path)
     except ScenarioError as e:
-        for p in e.problems:
-            err.print(str(p), markup=False, highlight=False)
+        shown = e.problems[:PROBLEMS_SHOWN]
+        sys.stderr.write("".join(f"{p}\n" for p in shown))
         n = len(e.problems)
-        err.print(f"[red]{path}: {n} problem{'s' if n != 1 else ''}; nothing was solved.[/red]")
+        if n > len(shown):
+            err.print(f"… and {n - len(shown):,} more problems (the first {len(shown)} are listed)")
+        err.print(f"[red]{path}: {n:,} problem{'s' if n != 1 else ''}; nothing was solved.[/red]")
         raise typer.Exit(ExitCode.INVALID_INPUT) from None
 
 

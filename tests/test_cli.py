@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from planner.cli import ExitCode, app
+from planner.cli import PROBLEMS_SHOWN, ExitCode, app
 from planner.domain.plan import Status, relative_gap
 from planner.io.plan_file import read_plan, write_plan
 from planner.io.yamlio import dump_yaml_text
@@ -99,6 +99,27 @@ def test_validate_lists_every_problem_on_stderr(tmp_path: Path) -> None:
     assert "work_packages[1].after[0]: unknown work package or overlap group 'W9'" in result.stderr
     assert "2 problems; nothing was solved" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_validate_lists_the_first_problems_of_thousands_and_counts_them_all(tmp_path: Path) -> None:
+    text = (
+        MINIMAL.read_text(encoding="utf-8")
+        + "forbids:\n"
+        + "".join(f"  - {{work_package: W{i}, institution: tusur}}\n" for i in range(3000))
+    )
+    path = tmp_path / "many.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = planner("validate", path)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    lines = result.stderr.splitlines()
+    first = len(MINIMAL.read_text(encoding="utf-8").splitlines()) + 2
+    assert (
+        lines[0]
+        == f"{path}:{first}: forbids[0].work_package: unknown work package 'W0' (known: U-01, U-02, U-03, U-04)"
+    )
+    assert len(lines) == PROBLEMS_SHOWN + 2
+    assert "… and 2,800 more problems (the first 200 are listed)" in result.stderr
+    assert "3,000 problems; nothing was solved" in result.stderr
 
 
 def test_validate_missing_file() -> None:

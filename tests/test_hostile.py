@@ -53,7 +53,20 @@ SCENARIOS_TABLE: list[tuple[str, str, int, str]] = [
     ("deep-braces", BASE + "x: " + "{a: " * 10_000 + "1" + "}" * 10_000 + "\n", 2, "nested more than 64 levels"),
     ("deep-block", BASE + DEEP_BLOCK, 2, "nested more than 64 levels deep"),
     ("alias-bomb", BASE + BOMB, 2, "aliases (*name) repeat more than 100,000 values"),
-    ("list-of-50001", BASE + "x: [" + "a, " * 50_001 + "]\n", 2, "a list or mapping has more than 50,000 items"),
+    ("list-of-50001", BASE + "x: [" + "a, " * 50_001 + "]\n", 2, "x: unknown key 'x'"),  # read in a second
+    (
+        "forbids-of-50001",
+        BASE + "forbids: [" + "a, " * 50_001 + "]\n",
+        2,
+        "forbids: has 50,001 items, more than the 50,000 allowed",
+    ),
+    ("list-of-200001", BASE + "x: [" + "a, " * 200_001 + "]\n", 2, "a list or mapping has more than 50,000 items"),
+    (
+        "values-1000001",
+        BASE + "".join(f"x{k}: [{'a, ' * 40_000}]\n" for k in range(26)),
+        2,
+        "more than 1,000,000 values",
+    ),
     ("alias-loop", BASE + "x: &a [1, *a]\n", 2, "alias *a refers to a value that contains it"),
     ("effort-inf", edit("effort_pm: 24", "effort_pm: .inf"), 2, "effort_pm: must be a finite number (got inf)"),
     ("effort-nan", edit("effort_pm: 24", "effort_pm: .nan"), 2, "effort_pm: must be a finite number (got nan)"),

@@ -88,10 +88,16 @@ def parse_document(text: str, name: str = "<scenario>") -> tuple[Any, Scenario]:
     except MarkedYAMLError as e:
         line, message = syntax_error(e)
         raise ScenarioError([Problem(name, line, "", message)]) from None
+    return doc, document_scenario(doc, name)
+
+
+def document_scenario(doc: Any, name: str = "<scenario>") -> Scenario:
+    """The scenario model of a read YAML document (round-trip or lined, for the lines of messages); raises
+    ScenarioError listing every field-level problem."""
     if not isinstance(doc, dict):
         raise ScenarioError([Problem(name, line_of(doc, ()) or 1, "", _not_a_mapping(doc))])
     try:
-        return doc, Scenario.model_validate(to_plain(doc))
+        return Scenario.model_validate(to_plain(doc))
     except ValidationError as e:
         raise ScenarioError(_pydantic_problems(e, doc, name), doc) from None
 

@@ -6,7 +6,17 @@ from typing import Any
 
 import pytest
 
-from planner.io.yamlio import FastPathRefused, dump_yaml_text, line_of, load_fast, load_yaml_text, to_plain
+from planner.io.limits import InputRefused
+from planner.io.yamlio import (
+    FastPathRefused,
+    check_shape,
+    dump_yaml_text,
+    line_of,
+    load_fast,
+    load_lined,
+    load_yaml_text,
+    to_plain,
+)
 from tests.conftest import SCENARIOS
 
 LINES = """\
@@ -187,6 +197,43 @@ def test_the_shipped_scenarios_read_the_same_both_ways() -> None:
     for path in SCENARIOS.glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
         assert load_fast(text) == to_plain(load_yaml_text(text)), path.name
+
+
+def test_the_lined_reader_finds_the_lines_the_round_trip_reader_finds() -> None:
+    for path in SCENARIOS.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        lined, doc = load_lined(text), load_yaml_text(text)
+        assert lined == to_plain(doc), path.name
+        for loc in [*_paths(to_plain(doc)), ("work_packages", 10_000), ("nowhere", "at all")]:
+            assert line_of(lined, loc) == line_of(doc, loc), (path.name, loc)
+
+
+def test_a_duplicate_key_is_named_with_its_line_and_its_mapping_by_the_fast_reader() -> None:
+    with pytest.raises(FastPathRefused) as e:
+        load_lined("a: 1\nb:\n  c: 1\n  c: [" + "x, " * 1000 + "]\n")
+    assert e.value.line == 4  # type: ignore[attr-defined]
+    assert e.value.message == (  # type: ignore[attr-defined]
+        'the key "c" appears twice in the mapping that begins on line 3; keep one (merge their entries into it)'
+    )
+
+
+def test_a_file_of_more_than_a_million_values_is_refused_before_it_is_built() -> None:
+    text = "".join(f"x{k}: [{'a, ' * 40_000}]\n" for k in range(26))
+    with pytest.raises(InputRefused, match="more than 1,000,000 values"):
+        check_shape(text)
+    with pytest.raises(InputRefused, match="more than 1,000,000 values"):
+        load_fast(text)  # over SHAPE_CHECKED_BYTES: checked first
+
+
+def _paths(value: object, loc: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [loc]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += _paths(v, (*loc, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += _paths(v, (*loc, i))
+    return found
 
 
 def _types(value: object) -> object:

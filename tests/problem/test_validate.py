@@ -102,8 +102,8 @@ CASES: list[tuple[str, list[Edit], list[str]]] = [
         "yaml-duplicate-key",
         [after_u02("    duration: 6\n")],
         [
-            'FILE:31: not valid YAML: found duplicate key "duration" with value "6" (original value: "5") '
-            "(while constructing a mapping that began on line 25)"
+            'FILE:31: the key "duration" appears twice in the mapping that begins on line 25; keep one '
+            "(merge their entries into it)"
         ],
     ),
     (
