@@ -119,9 +119,15 @@ def type_into_cell(page: Page, grid: Locator, row_id: str, column: str, value: s
     assert column in index, f"column {column!r} not among the grid's visible columns {list(index)}"
     col = index[column]
     first = min(index.values())
-    ids = [cell.text_content() for cell in grid.locator(f'td[id^="glide-cell-{first}-"]').all()]
-    assert row_id in ids, f"row {row_id!r} not among the grid's visible rows {ids}"
-    row = ids.index(row_id)
+    # Only cells `glide-cell-<first>-<row>`: a prefix match on `glide-cell-1-` also takes columns 10, 11, … when drawn.
+    rows = {
+        int(m[1]): cell.text_content()
+        for cell in grid.locator(f'td[id^="glide-cell-{first}-"]').all()
+        if (m := re.fullmatch(rf".*glide-cell-{first}-(\d+)", cell.get_attribute("id") or ""))
+    }
+    found = [r for r, text in rows.items() if text == row_id]
+    assert found, f"row {row_id!r} not among the grid's visible rows {list(rows.values())}"
+    row = found[0]
 
     box = grid.get_by_test_id("data-grid-canvas").bounding_box()
     assert box is not None
