@@ -44,6 +44,24 @@ MAX_PATHS = 100
 
 
 @dataclass(frozen=True)
+class Precedence:
+    """One precedence of the plan: `succ` starts `lag` periods after `pred` finishes (FS) or starts (SS)."""
+
+    pred: str
+    succ: str
+    lag: int
+    finish: bool
+
+    def earliest(self, start: int, duration: int) -> int:
+        """Earliest start of the successor when the predecessor starts at `start`."""
+        return (start + duration if self.finish else start) + self.lag
+
+    def latest(self, succ_start: int, duration: int) -> int:
+        """Latest start of the predecessor when the successor starts at `succ_start`."""
+        return succ_start - self.lag - (duration if self.finish else 0)
+
+
+@dataclass(frozen=True)
 class WpTiming:
     """One planned work package's place in time: where the plan puts it, how early and late it could start, float.
 
@@ -69,8 +87,8 @@ class Timing:
     """The timing of every planned work package, the precedence edges between them and the critical paths.
 
     `edges` are (predecessor, successor) pairs in the scenario's order of successors; `critical_edges` those on a
-    critical path; `horizon_end` is the plan's completion (the exclusive end period of its last work package), the
-    end the backward pass starts from.
+    critical path; `precedences` the rules behind the edges, with their kind and lag; `horizon_end` is the plan's
+    completion (the exclusive end period of its last work package), the end the backward pass starts from.
     """
 
     wps: dict[str, WpTiming]
@@ -78,24 +96,7 @@ class Timing:
     critical_paths: tuple[tuple[str, ...], ...]
     horizon_end: int
     critical_edges: frozenset[tuple[str, str]] = frozenset()
-
-
-@dataclass(frozen=True)
-class _Edge:
-    """One precedence of the plan: `succ` starts `lag` periods after `pred` finishes (FS) or starts (SS)."""
-
-    pred: str
-    succ: str
-    lag: int
-    finish: bool
-
-    def earliest(self, start: int, duration: int) -> int:
-        """Earliest start of the successor when the predecessor starts at `start`."""
-        return (start + duration if self.finish else start) + self.lag
-
-    def latest(self, succ_start: int, duration: int) -> int:
-        """Latest start of the predecessor when the successor starts at `succ_start`."""
-        return succ_start - self.lag - (duration if self.finish else 0)
+    precedences: tuple[Precedence, ...] = ()
 
 
 def plan_timing(scenario: Scenario | PreparedProblem, plan: Plan) -> Timing:
@@ -108,8 +109,8 @@ def plan_timing(scenario: Scenario | PreparedProblem, plan: Plan) -> Timing:
     order = _topological(list(placed), edges)
     dur = {w: a.end - a.start for w, a in placed.items()}
     completion = max(a.end for a in placed.values())
-    into: dict[str, list[_Edge]] = {w: [] for w in placed}
-    out: dict[str, list[_Edge]] = {w: [] for w in placed}
+    into: dict[str, list[Precedence]] = {w: [] for w in placed}
+    out: dict[str, list[Precedence]] = {w: [] for w in placed}
     for e in edges:
         into[e.succ].append(e)
         out[e.pred].append(e)
@@ -169,6 +170,7 @@ def plan_timing(scenario: Scenario | PreparedProblem, plan: Plan) -> Timing:
         critical_paths=_paths([w for w in order if timings[w].critical], critical_pairs, placed),
         horizon_end=completion,
         critical_edges=frozenset(critical_pairs),
+        precedences=tuple(edges),
     )
 
 
@@ -181,18 +183,18 @@ def _placed(p: PreparedProblem, plan: Plan) -> dict[str, Assignment]:
     return first
 
 
-def _edges(p: PreparedProblem, placed: dict[str, Assignment]) -> list[_Edge]:
+def _edges(p: PreparedProblem, placed: dict[str, Assignment]) -> list[Precedence]:
     """The plan's precedences: from each predecessor the plan does, or from the member it does of a group waited
     for (a predecessor left out is a broken rule, not an edge)."""
     out = []
     for w in placed:
         for dep in p.work_packages[w].dependencies:
             finish = dep.type == DependencyType.finish_to_start
-            out += [_Edge(m, w, dep.lag, finish) for m in p.members(dep.id) if m in placed and m != w]
+            out += [Precedence(m, w, dep.lag, finish) for m in p.members(dep.id) if m in placed and m != w]
     return out
 
 
-def _topological(nodes: list[str], edges: list[_Edge]) -> list[str]:
+def _topological(nodes: list[str], edges: list[Precedence]) -> list[str]:
     """The work packages with every predecessor before its successors, in the plan's order otherwise (Kahn)."""
     waiting = {w: 0 for w in nodes}
     after: dict[str, list[str]] = {w: [] for w in nodes}

@@ -94,6 +94,10 @@ def test_lags_finish_to_start_and_start_to_start() -> None:
     timing = plan_timing(s, _plan(s, ("A", 0, 2), ("B", 5, 2), ("C", 1, 2)))
     # B may start at 0 + 2 + 2 = 4 and must by 7 − 2 = 5; A must start by min(5 − 2 − 2, 5 − 1) = 1
     assert _floats(timing) == {"A": (0, 1, 1, 0), "B": (4, 5, 0, 0), "C": (1, 5, 4, 4)}
+    assert [(e.pred, e.succ, e.lag, e.finish) for e in timing.precedences] == [
+        ("A", "B", 2, True),
+        ("A", "C", 1, False),
+    ]
     assert timing.wps["B"].drivers == ("A",)
     assert timing.wps["C"].drivers == ("A",)
     assert timing.critical_paths == (("B",),)
