@@ -317,6 +317,30 @@ def gantt(
     return _layout(fig, title, lang, height=140 + ROW_PX * rows)
 
 
+def gantt_is_summary(
+    scenario: Scenario,
+    plan: Plan,
+    only: str | None = None,
+    programs: Collection[str] = (),
+    countries: Collection[str] = (),
+    institutions: Collection[str] = (),
+) -> bool:
+    """Whether `gantt` draws this selection as `gantt_summary`, one bar per group (a page offers drill-down then)."""
+    return only is None and gantt_selection_size(scenario, plan, programs, countries, institutions) > DETAIL_ROWS
+
+
+def gantt_selection_size(
+    scenario: Scenario,
+    plan: Plan,
+    programs: Collection[str] = (),
+    countries: Collection[str] = (),
+    institutions: Collection[str] = (),
+) -> int:
+    """How many of the plan's work packages the filters keep."""
+    keep = _kept(scenario, plan, programs, countries, institutions)
+    return len(plan.assignments if keep is None else keep)
+
+
 def _kept(
     scenario: Scenario, plan: Plan, programs: Collection[str], countries: Collection[str], institutions: Collection[str]
 ) -> set[str] | None:

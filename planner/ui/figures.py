@@ -68,7 +68,9 @@ class PlanViews:
         draw = CHARTS[name]
         if name == "gantt" and self.flagged:
             options["flagged"] = self.flagged
-        view = ("chart", name, self.lang, self._against, *sorted((k, v) for k, v in options.items() if k != "flagged"))
+        # A baseline plan is its own key, by identity (as the plans are: see `FigureCache`); the session keeps it.
+        keyed = {k: id(v) if k == "baseline" and v is not None else v for k, v in options.items() if k != "flagged"}
+        view = ("chart", name, self.lang, self._against, *sorted(keyed.items()))
         return self.cache.get(self.plan, view, lambda: draw(self.scenario, self.plan, lang=self.lang, **options))
 
     def table(self, name: str, **options: Any) -> pd.DataFrame:
