@@ -269,6 +269,7 @@ def gantt(
     programs: Collection[str] = (),
     countries: Collection[str] = (),
     institutions: Collection[str] = (),
+    timing: Timing | None = None,
 ) -> go.Figure:
     """Work packages over time, grouped by program or institution, coloured by country, hard deadlines marked, and
     work that breaks a rule of the scenario (`flagged`: work package → what it breaks, from the checker) crossed.
@@ -281,6 +282,7 @@ def gantt(
     `only` draws the work packages of one program (or institution); `programs`, `countries` and `institutions`
     keep only the work packages of those (each filter empty: all). A selection of more than `DETAIL_ROWS` work
     packages is drawn as `gantt_summary` unless `only` picks a group: its bars would not fit on any screen.
+    `timing` is `plan_timing(scenario, plan)` when the caller has it already (it is computed otherwise).
     """
     keep = _kept(scenario, plan, programs, countries, institutions)
     if only is None and len(plan.assignments if keep is None else keep) > DETAIL_ROWS:
@@ -289,7 +291,8 @@ def gantt(
     title = t(f"chart.gantt.title.{by}", lang) if only is None else t("chart.gantt.title.one", lang, group=only)
     if only is not None and (name := _group_names(scenario).get(only)):
         title = t("chart.gantt.title.one", lang, group=f"{only} · {name}")
-    timing = plan_timing(scenario, plan) if plan.assignments else None
+    if timing is None and plan.assignments:
+        timing = plan_timing(scenario, plan)
     traces, rows = _gantt_traces(
         scenario,
         plan,
