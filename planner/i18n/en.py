@@ -333,7 +333,7 @@ TEXT: dict[str, str] = {
     "chart.dependency": "Dependency",
     "chart.today": "today {date}",
     "chart.gantt.none_kept": "No work package of the plan passes the filters",
-    "chart.hover.window": "Could start from {earliest} to {latest}",
+    "chart.hover.window": "Dependencies and dates allow a start from {earliest} to {latest}",
     "chart.hover.float": "Float, periods: total {total}, free {free}",
     "chart.hover.float_until": "May end as late as {month} without moving a deadline, a due month, a pin or the plan's end",
     "chart.hover.critical": "Critical: any slip moves a deadline, a due month, a pin or the plan's end",

@@ -333,7 +333,7 @@ TEXT: dict[str, str] = {
     "chart.dependency": "Зависимость",
     "chart.today": "сегодня {date}",
     "chart.gantt.none_kept": "Ни один пакет работ плана не проходит фильтры",
-    "chart.hover.window": "Мог бы начаться с {earliest} по {latest}",
+    "chart.hover.window": "Зависимости и сроки допускают начало с {earliest} по {latest}",
     "chart.hover.float": "Резерв, периодов: полный {total}, свободный {free}",
     "chart.hover.float_until": "Может закончиться не позже {month}, не сдвигая жёстких и плановых сроков, закреплений и окончания плана",
     "chart.hover.critical": "Критический: любая задержка сдвигает срок, закрепление или окончание плана",

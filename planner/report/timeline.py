@@ -210,7 +210,7 @@ def milestones(scenario: Scenario, plan: Plan, rows: Rows, lang: str) -> go.Scat
         if a.start == a.end:
             title = wp.title if wp else ""
             points.append(
-                (a.work_package, period_start(p.calendar, a.start), [a.work_package, "", title, a.start_month, ""])
+                (a.work_package, period_start(p.calendar, a.start), [a.work_package, "", title, a.end_month, ""])
             )
     if not points:
         return None
