@@ -1,5 +1,6 @@
 """Plan page: KPIs, charts, tables, what was left out and why, per-WP actions, downloads."""
 
+import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
@@ -8,8 +9,10 @@ import streamlit as st
 from app_pages import state
 from planner.i18n import number, percent, t
 from planner.io.plan_file import plan_text
+from planner.problem.prepared import prepare
 from planner.report import charts
 from planner.report import tables as tables
+from planner.report.timeline import LAYERS as GANTT_LAYERS
 from planner.ui.figures import CHART_FILES, TABLES, PlanViews
 from planner.ui.verdict import eligible_institutions, explanation_markdown
 
@@ -100,16 +103,64 @@ with tabs[0]:
             format_func=lambda g: everything if g is None else f"{g} · {names[g]}" if names.get(g) else str(g),
             key=f"gantt_only_{by}",
         )
-        if only is None and views.large:
-            st.caption(t("plan.gantt.drill_help", lang, n=len(plan.assignments)))
+        named = {c.id: c.name for c in scenario.countries} | names
+        filters = st.columns(3)
+        kept = {
+            what: filters[k].multiselect(
+                t(f"plan.gantt.filter.{what}", lang),
+                ids,
+                format_func=lambda g: f"{g} · {named[g]}" if named.get(g) else str(g),
+                placeholder=t("plan.gantt.filter.all", lang),
+                key=f"gantt_{what}",
+            )
+            for k, (what, ids) in enumerate(
+                (
+                    ("programs", [p.id for p in scenario.programs]),
+                    ("countries", [c.id for c in scenario.countries]),
+                    ("institutions", [i.id for i in scenario.institutions]),
+                )
+            )
+        }
+        shows = st.columns([2, 1])
+        layers = shows[0].pills(
+            t("plan.gantt.show", lang),
+            [*GANTT_LAYERS, "today"],
+            selection_mode="multi",
+            default=[*GANTT_LAYERS, "today"],
+            format_func=lambda layer: t(f"plan.gantt.layer.{layer}", lang),
+            key="gantt_layers",
+        )
+        others = {r.label: r.plan for r in state.results() if r is not result and r.plan.found}
+        baseline = shows[1].selectbox(
+            t("plan.gantt.baseline", lang),
+            [None, *others],
+            index=[None, *others].index(result.baseline) if result.baseline in others else 0,
+            format_func=lambda label: t("plan.gantt.baseline_none", lang) if label is None else label,
+            help=t("plan.gantt.baseline_help", lang),
+            key="gantt_baseline",
+        )
+        options = {f"{what}": tuple(ids) for what, ids in kept.items()}
+        if charts.gantt_is_summary(scenario, plan, only, **options):
+            n = charts.gantt_selection_size(scenario, plan, **options)
+            st.caption(t("plan.gantt.drill_help", lang, n=n))
             st.plotly_chart(
-                views.chart("gantt", by=by),
+                views.chart("gantt", by=by, **options),
                 key=f"gantt_summary_{by}",
                 on_select=partial(_drill_down, by),
                 selection_mode="points",
             )
         else:
-            st.plotly_chart(views.chart("gantt", by=by, only=only), key="gantt")
+            figure = views.chart(
+                "gantt",
+                by=by,
+                only=only,
+                layers=tuple(layer for layer in GANTT_LAYERS if layer in layers),
+                baseline=others.get(baseline) if baseline else None,
+                today=dt.date.today() if "today" in layers else None,
+                **options,
+            )
+            st.plotly_chart(figure, key="gantt")
+            st.caption(t("plan.gantt.timing_help", lang))
 with tabs[1]:
     if tabs[1].open is not False:
         st.plotly_chart(views.chart("capacity"), key="capacity")
@@ -133,6 +184,7 @@ with tabs[5]:
 with tabs[6]:
     if tabs[6].open is not False:
         wp_ids = [w.id for w in scenario.work_packages]
+        scenario_cal = prepare(verdict.scenario).calendar
         wp = st.selectbox(t("plan.detail.pick", lang), wp_ids, key="detail_wp")
         a = plan.assignment(wp) if wp else None
         w = next(x for x in scenario.work_packages if x.id == wp)
@@ -158,8 +210,20 @@ with tabs[6]:
         unable = edit is None or where is None
         pin = c[1].button(t("plan.detail.pin", lang), icon=":material/push_pin:", disabled=unable, key="pin_here")
         forbid = c[2].button(t("plan.detail.forbid", lang), icon=":material/block:", disabled=unable, key="forbid_here")
+        when = st.columns([1, 2])
+        fix_start = when[0].toggle(t("plan.detail.pin_start", lang), key="detail_pin_start")
+        months = [scenario_cal.start_month(k) for k in range(scenario_cal.horizon)]
+        planned_month = a.start_month if a is not None and a.start_month in months else None
+        start = when[1].selectbox(
+            t("plan.detail.start_month", lang),
+            months,
+            index=months.index(planned_month) if planned_month else 0,
+            disabled=not fix_start,
+            help=t("plan.detail.start_month_help", lang),
+            key=f"detail_start_{wp}",
+        )
         if (pin or forbid) and where is not None:
-            state.pin_and_resolve(wp, where, result.settings, forbid=forbid)
+            state.pin_and_resolve(wp, where, result.settings, forbid=forbid, start=start if fix_start and pin else None)
             st.switch_page("app_pages/optimize.py")
         st.caption(t("plan.detail.help", lang))
 with tabs[7]:

@@ -41,6 +41,7 @@ class Result:
     plan: Plan
     settings: SolverSettings
     stopped: bool = False  # cut short by Stop: the best plan found so far
+    baseline: str | None = None  # label of the plan it was kept close to ("keep close to" on the Optimize page)
 
 
 def folder() -> Path:
@@ -178,14 +179,17 @@ def collect_job() -> None:
         return
     st.session_state["job"] = None
     if job.plan is not None:
-        _record(job.scenario, job.plan, job.settings, stopped=job.stopped)
+        close_to = next((r.label for r in results() if job.baseline is not None and r.plan is job.baseline), None)
+        _record(job.scenario, job.plan, job.settings, stopped=job.stopped, baseline=close_to)
     if job.error:
         st.session_state["job_error"] = job.error
 
 
-def _record(scenario: Scenario, plan: Plan, settings: SolverSettings, stopped: bool = False) -> None:
+def _record(
+    scenario: Scenario, plan: Plan, settings: SolverSettings, stopped: bool = False, baseline: str | None = None
+) -> None:
     label = f"#{len(results()) + 1} {short(scenario.name)} · {datetime.now():%H:%M:%S}"
-    results().append(Result(label, scenario, plan, settings, stopped))
+    results().append(Result(label, scenario, plan, settings, stopped, baseline))
 
 
 def short(text: str, limit: int = 40) -> str:
@@ -233,15 +237,26 @@ def latest(scenario: Scenario | None = None) -> Result | None:
     return results()[-1]
 
 
-def pin_and_resolve(work_package: str, institution: str, settings: SolverSettings, forbid: bool) -> None:
-    """Pin a work package to an institution (or forbid it there) in the open scenario, then re-optimize."""
+def pin_and_resolve(
+    work_package: str, institution: str, settings: SolverSettings, forbid: bool, start: str | None = None
+) -> None:
+    """Pin a work package to an institution, and to a start month if one is given (or forbid it there), in the open
+    scenario, then re-optimize. A pin replaces the work package's earlier pin (its note stays): two pins of one work
+    package would ask for two places at once."""
     edit = session()
     if edit is None:
         return
     table = "forbids" if forbid else "pins"
     frame = edit.frame(table)
-    row = {column: None for column in frame.columns} | {"work_package": work_package, "institution": institution}
-    edit.apply(table, pd.concat([frame, pd.DataFrame([row])], ignore_index=True))
+    earlier = [] if forbid else list(frame.index[frame["work_package"] == work_package])
+    if earlier:
+        frame = frame.drop(index=earlier[1:])
+        frame.loc[earlier[0], ["institution", "option", "start"]] = [institution, None, start]
+    else:
+        row = {column: None for column in frame.columns} | {"work_package": work_package, "institution": institution}
+        row |= {"start": start} if start and not forbid else {}
+        frame = pd.concat([frame, pd.DataFrame([row])], ignore_index=True)
+    edit.apply(table, frame)
     st.session_state["edit_version"] = st.session_state.get("edit_version", 0) + 1
     if edit.scenario is not None:
         start_job(edit.scenario, settings)

@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "check": {"domain", "io", "problem"},
     "diagnose": {"domain", "io", "problem", "construct", "cpsat"},
     "importers": {"domain", "io", "problem", "construct"},
-    "report": {"domain", "io", "problem", "check", "i18n"},
+    "report": {"domain", "io", "problem", "check", "diagnose", "i18n"},
     "ui": {"domain", "io", "problem", "construct", "cpsat", "check", "diagnose", "report", "i18n"},
 }
 """What each subpackage may import from the others (besides itself); `cli` and the package root may import all."""

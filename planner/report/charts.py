@@ -15,17 +15,20 @@ import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb, qualitative
 from plotly.subplots import make_subplots
 
+from planner.diagnose.timing import plan_timing
 from planner.i18n import t
 from planner.problem.calendar import month_number, month_text
 from planner.problem.prepared import prepare
+from planner.report import timeline
 from planner.report.tables import assignments_table, budget_use, capacity_use, effort_matrix, funding_flows
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Collection, Mapping, Sequence
 
     import pandas as pd
 
-    from planner.domain.plan import Plan
+    from planner.diagnose.timing import Timing
+    from planner.domain.plan import Assignment, Plan
     from planner.domain.scenario import Scenario
 
 NO_GROUP = "—"
@@ -136,12 +139,20 @@ def _gantt_traces(
     legend: bool = True,
     only: str | None = None,
     flagged: Mapping[str, str] | None = None,
+    keep: Collection[str] | None = None,
+    timing: Timing | None = None,
+    layers: Sequence[str] = (),
+    baseline: Plan | None = None,
 ) -> tuple[list[Any], int]:
     """Bars (one trace per country), deadline markers and marks on work that breaks a rule (`flagged`: work package
-    → what it breaks) of one Gantt (of one group if `only`), and its row count."""
+    → what it breaks) of one Gantt (of one group if `only`, of the work packages in `keep` if given), and its row
+    count. With a `timing`, the bars' hover gives their float and `layers` (see `timeline.LAYERS`) are drawn; a
+    `baseline`'s bars are drawn behind them; arrows go on the axis "y2" (`timeline.overlay_axis`)."""
     df = _gantt_frame(scenario, plan, by)
     if only is not None:
         df = df[df["group"] == only].copy()
+    if keep is not None:
+        df = df[df["work_package"].isin(list(keep))].copy()
     if df.empty:
         return [], 0
     df = df.sort_values(["rank", "group", "start_month", "work_package"]).reset_index(drop=True)
@@ -149,22 +160,30 @@ def _gantt_traces(
     df["finish"] = df["end_month"].map(month_after)
     df["who"] = [f"{i} · {n}" if n else str(i or NO_GROUP) for i, n in df[["institution", "institution_name"]].values]
     df["cost_text"] = [_money(x, c, lang) for x, c in df[["cost", "currency"]].values]
-    rows = [df["group"].tolist(), df["work_package"].tolist()]
+    cal = prepare(scenario).calendar
+    said = timeline.timing_text(timing, cal, lang) if timing is not None else {}
+    df["timing"] = [said.get(w, "") for w in df["work_package"]]
+    rows = timeline.Rows(tuple(df["group"]), tuple(df["work_package"]))
     # An invisible first trace fixes the row order: a multicategory axis lists rows as traces first show them.
     traces: list[Any] = [
-        go.Scatter(x=df["begin"], y=rows, mode="markers", marker={"opacity": 0}, hoverinfo="skip", showlegend=False)
+        go.Scatter(
+            x=df["begin"], y=rows.y(rows.wps), mode="markers", marker={"opacity": 0}, hoverinfo="skip", showlegend=False
+        )
     ]
+    if baseline is not None and (behind := timeline.baseline_bars(scenario, plan, baseline, rows, lang)):
+        traces.append(behind)
     hover = (
         "<b>%{customdata[0]}</b> %{customdata[1]}<br>"
         + t("chart.hover.institution", lang)
         + ": %{customdata[2]}<br>%{customdata[3]} – %{customdata[4]}<br>"
+        + ("%{customdata[7]}<br>" if timing is not None else "")
         + _effort_and_cost_hover(lang)
     )
     names = {c.id: c.name for c in scenario.countries}
     df["country"] = df["country"].fillna(NO_GROUP)
     for country in [c for c in [*names, NO_GROUP] if c in set(df["country"])]:
         part = df[df["country"] == country]
-        custom = part[["work_package", "title", "who", "start_month", "end_month", "effort_pm", "cost_text"]]
+        custom = part[["work_package", "title", "who", "start_month", "end_month", "effort_pm", "cost_text", "timing"]]
         traces.append(
             go.Bar(
                 orientation="h",
@@ -179,6 +198,10 @@ def _gantt_traces(
                 hovertemplate=hover,
             )
         )
+    if timing is not None and "critical" in layers and (frames := timeline.critical_frames(timing, cal, rows, lang)):
+        traces.append(frames)
+    if timing is not None and "float" in layers and (tails := timeline.float_tails(timing, cal, rows, lang)):
+        traces.append(tails)
     deadlines = {w.id: w.deadline for w in scenario.work_packages if w.deadline}
     marked = df[df["work_package"].isin(deadlines)]
     if not marked.empty:
@@ -198,6 +221,8 @@ def _gantt_traces(
                 + ": %{customdata[1]}<extra></extra>",
             )
         )
+    if "milestones" in layers and (diamonds := timeline.milestones(scenario, plan, rows, lang)):
+        traces.append(diamonds)
     broken = df[df["work_package"].isin(list(flagged or {}))]
     if not broken.empty:
         traces.append(
@@ -213,6 +238,8 @@ def _gantt_traces(
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
             )
         )
+    if timing is not None:
+        traces += timeline.arrows(timing, cal, rows, layers, lang)
     return traces, len(df)
 
 
@@ -235,26 +262,110 @@ def gantt(
     lang: str = "en",
     only: str | None = None,
     flagged: Mapping[str, str] | None = None,
+    *,
+    layers: Sequence[str] = timeline.LAYERS,
+    baseline: Plan | None = None,
+    today: dt.date | None = None,
+    programs: Collection[str] = (),
+    countries: Collection[str] = (),
+    institutions: Collection[str] = (),
+    timing: Timing | None = None,
 ) -> go.Figure:
     """Work packages over time, grouped by program or institution, coloured by country, hard deadlines marked, and
     work that breaks a rule of the scenario (`flagged`: work package → what it breaks, from the checker) crossed.
 
-    `only` draws the work packages of one program (or institution). A plan of more than `DETAIL_ROWS` work packages
-    is drawn as `gantt_summary` unless `only` picks a group: its bars would not fit on any screen.
+    Over the bars, the plan's timing (`planner.diagnose.timing`): the `layers` of `timeline.LAYERS` (dependency
+    arrows, the critical path in red, total float as a thin tail, deliverables and milestones as diamonds); behind
+    them a `baseline` plan's bars, faint; a line at `today`. Float and the critical path are the whole plan's, also
+    when a filter hides part of it; arrows are drawn between the work packages shown.
+
+    `only` draws the work packages of one program (or institution); `programs`, `countries` and `institutions`
+    keep only the work packages of those (each filter empty: all). A selection of more than `DETAIL_ROWS` work
+    packages is drawn as `gantt_summary` unless `only` picks a group: its bars would not fit on any screen.
+    `timing` is `plan_timing(scenario, plan)` when the caller has it already (it is computed otherwise).
     """
-    if only is None and len(plan.assignments) > DETAIL_ROWS:
-        return gantt_summary(scenario, plan, by, lang)
+    keep = _kept(scenario, plan, programs, countries, institutions)
+    if only is None and len(plan.assignments if keep is None else keep) > DETAIL_ROWS:
+        shown = plan if keep is None else plan.model_copy(update={"assignments": _only(plan, keep)})
+        return gantt_summary(scenario, shown, by, lang)
     title = t(f"chart.gantt.title.{by}", lang) if only is None else t("chart.gantt.title.one", lang, group=only)
     if only is not None and (name := _group_names(scenario).get(only)):
         title = t("chart.gantt.title.one", lang, group=f"{only} · {name}")
-    traces, rows = _gantt_traces(scenario, plan, by, lang, country_colors(scenario), only=only, flagged=flagged)
+    if timing is None and plan.assignments:
+        timing = plan_timing(scenario, plan)
+    traces, rows = _gantt_traces(
+        scenario,
+        plan,
+        by,
+        lang,
+        country_colors(scenario),
+        only=only,
+        flagged=flagged,
+        keep=keep,
+        timing=timing,
+        layers=layers,
+        baseline=baseline,
+    )
     if not traces:
-        return _no_plan(title, plan, lang)
+        return _no_plan(title, plan, lang) if keep is None else _empty(title, t("chart.gantt.none_kept", lang), lang)
     fig = go.Figure(traces)
-    fig.update_layout(barmode="overlay", legend_title_text=t("chart.legend.country", lang))
+    fig.update_layout(
+        barmode="overlay", legend_title_text=t("chart.legend.country", lang), yaxis2=timeline.overlay_axis(rows)
+    )
     fig.update_xaxes(type="date", title_text=t("chart.axis.time", lang), tickformat=t("chart.date_format", lang))
-    fig.update_yaxes(autorange="reversed")
+    # Both axes span the rows exactly, so that the arrows' axis lies over the bars'; zoom is in time only.
+    fig.update_layout(yaxis={"range": [rows - 0.5, -0.5], "fixedrange": True})
+    if today is not None:
+        timeline.today_line(fig, today, prepare(scenario).calendar, lang)
     return _layout(fig, title, lang, height=140 + ROW_PX * rows)
+
+
+def gantt_is_summary(
+    scenario: Scenario,
+    plan: Plan,
+    only: str | None = None,
+    programs: Collection[str] = (),
+    countries: Collection[str] = (),
+    institutions: Collection[str] = (),
+) -> bool:
+    """Whether `gantt` draws this selection as `gantt_summary`, one bar per group (a page offers drill-down then)."""
+    return only is None and gantt_selection_size(scenario, plan, programs, countries, institutions) > DETAIL_ROWS
+
+
+def gantt_selection_size(
+    scenario: Scenario,
+    plan: Plan,
+    programs: Collection[str] = (),
+    countries: Collection[str] = (),
+    institutions: Collection[str] = (),
+) -> int:
+    """How many of the plan's work packages the filters keep."""
+    keep = _kept(scenario, plan, programs, countries, institutions)
+    return len(plan.assignments if keep is None else keep)
+
+
+def _kept(
+    scenario: Scenario, plan: Plan, programs: Collection[str], countries: Collection[str], institutions: Collection[str]
+) -> set[str] | None:
+    """The work packages of the plan that the filters keep (None: no filter, all of them)."""
+    if not (programs or countries or institutions):
+        return None
+    p = prepare(scenario)
+    kept = set()
+    for a in plan.assignments:
+        wp = p.work_packages.get(a.work_package)
+        if programs and (wp is None or wp.program not in programs):
+            continue
+        if countries and p.country_of(a.institution) not in countries:
+            continue
+        if institutions and a.institution not in institutions:
+            continue
+        kept.add(a.work_package)
+    return kept
+
+
+def _only(plan: Plan, keep: Collection[str]) -> list[Assignment]:
+    return [a for a in plan.assignments if a.work_package in keep]
 
 
 def _group_names(scenario: Scenario) -> dict[str, str]:

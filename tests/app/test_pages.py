@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pytest
@@ -16,6 +17,7 @@ from planner import check_plan, load_scenario
 from planner.domain.settings import SolverSettings
 from planner.importers.psplib import import_psplib, scenario_to_yaml
 from planner.io.yamlio import dump_yaml_text
+from planner.problem.prepared import prepare
 from planner.report.charts import DETAIL_ROWS
 from planner.ui.table_pages import PAGE_ROWS
 from tests.conftest import DATA, ROOT, SCENARIOS, large_program
@@ -707,3 +709,107 @@ def test_re_plan_close_to_an_earlier_plan_from_the_optimize_page(at: AppTest) ->
     assert [(a.work_package, a.institution, a.start) for a in again.plan.assignments] == [
         (a.work_package, a.institution, a.start) for a in first.plan.assignments
     ]
+
+
+def _gantt(at: AppTest) -> dict[str, Any]:
+    """The Plan page's Gantt as plotly's JSON."""
+    [chart] = [c for c in at.get("plotly_chart") if c.key == "gantt"]
+    figure: dict[str, Any] = json.loads(chart.proto.spec)
+    return figure
+
+
+def _layers(figure: dict[str, Any]) -> dict[str | None, list[dict[str, Any]]]:
+    """The Gantt's traces by layer (None: the plan's own)."""
+    out: dict[str | None, list[dict[str, Any]]] = {}
+    for trace in figure["data"]:
+        out.setdefault(trace.get("meta"), []).append(trace)
+    return out
+
+
+def test_the_gantt_shows_the_critical_path_float_a_baseline_and_filters(at: AppTest) -> None:
+    """Issue 18 item 3: the Plan page's Gantt draws the plan's timing, the run it was kept close to, and filters."""
+    from planner.diagnose.timing import plan_timing
+
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    optimize_to_the_end(at)
+    [first] = at.session_state["results"]
+    at.selectbox(key="optimize_baseline").set_value(first.label)
+    at.run()
+    optimize_to_the_end(at)
+    again = at.session_state["results"][-1]
+    assert again.baseline == first.label  # recorded: the Gantt draws it behind by default
+    go(at, "plan")
+    assert at.selectbox(key="gantt_baseline").value == first.label
+    timing = plan_timing(again.scenario, again.plan)
+    layers = _layers(_gantt(at))
+    [frames] = [tr for tr in layers["critical"] if tr["type"] == "bar"]
+    assert sorted(frames["y"][1]) == sorted(w for w, x in timing.wps.items() if x.critical)
+    arrows = [tr for tr in layers["critical"] + layers.get("dependencies", []) if tr.get("mode") == "markers"]
+    heads = {(c[0], c[1]) for tr in arrows for c in tr["customdata"]}
+    assert heads == set(timing.edges)
+    assert {w for tr in layers["baseline"] for w in tr["y"][1]} == {a.work_package for a in first.plan.assignments}
+    assert "float" in layers or all(x.total_float == 0 for x in timing.wps.values())
+    assert any("the critical path" in c for c in texts(at.caption))
+
+    at.button_group(key="gantt_layers").set_value(["float"])  # no arrows, no frames, no today line
+    at.selectbox(key="gantt_baseline").select_index(0)  # none
+    at.run()
+    assert set(_layers(_gantt(at))) <= {None, "float"}
+    assert not _gantt(at)["layout"].get("shapes")
+
+    at.multiselect(key="gantt_countries").set_value(["RU"])
+    at.run()
+    shown = {w for tr in _layers(_gantt(at))[None] if tr["type"] == "bar" for w in tr["y"][1]}
+    russian = {a.work_package for a in again.plan.assignments if a.institution in {"tusur", "tpu"}}
+    assert shown == russian
+    at.multiselect(key="gantt_institutions").set_value(["bsuir"])  # no work at a Belarusian institution in Russia
+    at.run()
+    assert not at.exception
+    assert _gantt(at)["layout"]["annotations"][0]["text"] == "No work package of the plan passes the filters"
+
+
+def test_pin_here_can_pin_the_start_month_too(at: AppTest) -> None:
+    """Issue 18: "pin here" fixes the institution and, when asked, the start month; a second pin replaces the first."""
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    optimize_to_the_end(at)
+    plan = at.session_state["results"][-1].plan
+    a = next(x for x in plan.assignments if x.work_package == "U-03")
+    go(at, "plan")
+    open_tab(at, "Work package")
+    at.selectbox(key="detail_wp").set_value("U-03")
+    at.run()
+    assert at.selectbox(key="detail_start_U-03").value == a.start_month  # the plan's month unless another is chosen
+    assert at.selectbox(key="detail_start_U-03").disabled
+    at.toggle(key="detail_pin_start").set_value(True)
+    at.run()
+    opened = edit(at).scenario
+    assert opened is not None
+    later = prepare(opened).calendar.start_month(a.start + 2)
+    at.selectbox(key="detail_start_U-03").set_value(later)
+    at.selectbox(key="detail_institution").set_value(a.institution)
+    at.button(key="pin_here").click()
+    at.run()
+    assert at.title[0].value == "Optimize"
+    changed = edit(at).scenario
+    assert changed is not None
+    assert [(p.work_package, p.institution, p.start) for p in changed.pins] == [("U-03", a.institution, later)]
+    job = at.session_state["job"]
+    if job is not None:
+        assert job.wait(HANG_GUARD_S)
+    at.run()
+    pinned = at.session_state["results"][-1].plan
+    assert pinned.found and check_plan(changed, pinned) == []
+    assert pinned.assignment("U-03").start_month == later
+
+    go(at, "plan")  # pin again, at the institution only: the earlier pin is replaced, not added to
+    open_tab(at, "Work package")
+    at.selectbox(key="detail_wp").set_value("U-03")
+    at.run()
+    at.toggle(key="detail_pin_start").set_value(False)
+    at.button(key="pin_here").click()
+    at.run()
+    again = edit(at).scenario
+    assert again is not None
+    assert [(p.work_package, p.start) for p in again.pins] == [("U-03", None)]

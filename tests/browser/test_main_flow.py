@@ -192,6 +192,9 @@ def test_main_flow(streamlit_server: StreamlitServer, scenario_dir: Path, page: 
     assert INSTITUTION in before, (
         f"the first plan gives no work to {INSTITUTION}, so the edit cannot move any: {before}"
     )
+    legend = page.locator(".st-key-gantt text.legendtext")
+    expect(legend.filter(has_text="Critical path")).to_have_count(1)  # the plan's timing is drawn (issue 18 item 3)
+    expect(legend.filter(has_text="Dependency")).to_have_count(1)
     step(page, "04-plan-gantt")
 
     # 4. Edit: type bsu's new capacity into the institutions table.
@@ -217,6 +220,13 @@ def test_main_flow(streamlit_server: StreamlitServer, scenario_dir: Path, page: 
     after = gantt_institutions(page)
     assert len(after) >= 10, after
     assert INSTITUTION not in after, f"{INSTITUTION} still has work with capacity {CAPACITY}: {after}"
+    baseline = page.locator(".st-key-gantt_baseline")
+    # scrolled to the chart, the selectbox sits under the app's fixed header, where a click does not reach it
+    baseline.evaluate("element => element.scrollIntoView({block: 'center'})")
+    baseline.click()  # the first plan, faint behind the new one
+    page.get_by_role("option").filter(has_text="#1 ").click()
+    wait_for_app(page)
+    expect(page.locator(".st-key-gantt text.legendtext").filter(has_text="Baseline plan")).to_have_count(1)
     step(page, "09-plan-after-edit")
 
     go(page, "Compare")

@@ -52,14 +52,15 @@ def empty(features: Scenario) -> Plan:
 
 
 def _bars(fig: go.Figure) -> list[go.Bar]:
-    return [tr for tr in fig.data if tr.type == "bar"]
+    """The plan's own bars (not the layers drawn with them: baseline, float, critical frames)."""
+    return [tr for tr in fig.data if tr.type == "bar" and tr.meta is None]
 
 
 def test_gantt_draws_one_bar_per_assignment_on_real_dates(features: Scenario, plan: Plan) -> None:
     fig = gantt(features, plan)
     bars = _bars(fig)
     assert sum(len(b.base) for b in bars) == len(plan.assignments)
-    assert fig.layout.yaxis.autorange == "reversed"
+    assert fig.layout.yaxis.range == (len(plan.assignments) - 0.5, -0.5)  # top to bottom
     assert fig.layout.xaxis.type == "date"
     by_wp = {a.work_package: a for a in plan.assignments}
     for b in bars:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import plotly.graph_objects as go
 
 from planner.report.charts import DETAIL_ROWS
 from planner.ui.figures import CHART_FILES, TABLES, FigureCache, PlanViews
 from tests.conftest import large_program, solved
+
+if TYPE_CHECKING:
+    import pytest
 
 
 def test_a_view_is_made_once_per_plan_and_options() -> None:
@@ -62,3 +67,21 @@ def test_downloads_have_headers_in_words_and_reasons_in_the_language() -> None:
         assert header in tables["assignments"].columns
     reasons = PlanViews(FigureCache(), scenario, plan, "ru").tables()["left_out"]["Причина"]
     assert all(not r.startswith(("optional", "overlap", "depends")) for r in reasons), list(reasons)
+
+
+def test_the_plans_timing_is_worked_out_once_for_every_gantt_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.ui import figures
+
+    scenario, plan = large_program()
+    calls: list[str] = []
+    real = figures.plan_timing
+
+    def counted(s: object, p: object) -> object:
+        calls.append("timing")
+        return real(s, p)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(figures, "plan_timing", counted)
+    views = PlanViews(FigureCache(), scenario, plan, "en")
+    for program in scenario.programs[:3]:
+        views.chart("gantt", by="program", only=program.id)
+    assert len(calls) == 1
