@@ -425,7 +425,7 @@ TEXT: dict[str, str] = {
     "why.reason.program_spare": "ends program {program} {n} period(s) before its due month {month}",
     "why.reason.horizon": "finishes in {month}, the horizon's last month",
     "why.reason.after": "starts as soon as its predecessor {wp} allows (it finishes {month})",
-    "why.reason.before": "its successors wait for it: {wps} start as soon as it allows",
+    "why.reason.before": "successors that start as soon as it allows: {wps}",
     "why.reason.capacity_full": "{institution} is booked to its capacity of {capacity} in {months}; this work takes {own} of it",
     "why.reason.capacity_before": "{institution} has at most {free} free in {months}, before its start; this work needs {own}",
     "why.reason.facility_full": "facility {facility} is booked to its capacity of {capacity} in {months}; this work uses {own}",

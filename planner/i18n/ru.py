@@ -425,7 +425,7 @@ TEXT: dict[str, str] = {
     "why.reason.program_spare": "завершает программу {program} за {n} период(ов) до её срока {month}",
     "why.reason.horizon": "заканчивается в {month}, последнем месяце горизонта",
     "why.reason.after": "начинается, как только позволяет предшественник {wp} (он заканчивается в {month})",
-    "why.reason.before": "преемники ждут её: {wps} начинаются, как только она позволяет",
+    "why.reason.before": "преемники, которые начинаются, как только она позволяет: {wps}",
     "why.reason.capacity_full": "{institution} загружена полностью ({capacity}) в {months}; эта работа занимает {own}",
     "why.reason.capacity_before": "у {institution} свободно не больше {free} в {months}, до её начала; этой работе нужно {own}",
     "why.reason.facility_full": "объект {facility} загружен полностью ({capacity}) в {months}; эта работа занимает {own}",
