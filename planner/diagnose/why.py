@@ -144,15 +144,18 @@ UNITS = {"cost": None, "balance": "why.unit.pm", "lateness": "why.unit.periods",
 
 
 def delta_text(term: str, delta: float, currency: str | None, lang: str = "en") -> str:
-    """'cost +12,300 USD', 'balance −2.0 PM': a term's change with its sign and unit."""
-    decimals = 1 if term == "balance" else 0
-    digits = number(abs(delta), lang, decimals=decimals)
+    """'cost +12,300 USD', 'largest institution effort −2.0 PM': a term's change with its sign and unit."""
+    return t("why.alt.delta", lang, term=t(f"kpi.term.{term}", lang), delta=signed(term, delta, currency, lang))
+
+
+def signed(term: str, delta: float, currency: str | None, lang: str = "en") -> str:
+    """A term's change with its sign and unit: '+12,300 USD', '−2.0 PM', '0'."""
+    if not delta:
+        return "0"
+    digits = number(abs(delta), lang, decimals=1 if term == "balance" else 0)
     key = UNITS.get(term)
     unit = currency if term == "cost" else t(key, lang) if key else None
-    sign = "+" if delta > 0 else "−"
-    return t(
-        "why.alt.delta", lang, term=t(f"kpi.term.{term}", lang), delta=f"{sign}{digits}" + (f" {unit}" if unit else "")
-    )
+    return ("+" if delta > 0 else "−") + digits + (f" {unit}" if unit else "")
 
 
 # ---------------------------------------------------------------- timing as reasons
