@@ -447,7 +447,7 @@ def explain(
     constrained work packages. `--wp U-07` answers for one work package: what binds it, with its numbers (its
     institution's full months, a funder's cap reached, a pin, a deadline chain), its float or critical path, and
     for each other institution that could do it the change of every priority if it were forced there (a bounded
-    re-solve, confirmed by the independent checker: "proven" when both plans are proven optimal, else "at most").
+    re-solve, confirmed by the independent checker: "proven" when no plan with it there does better, else "at most").
     """
     if plan is not None:
         _explain_plan(scenario, plan, wp, lang, time_limit, reproducible)

@@ -6,9 +6,10 @@ only that work package is re-decided, every other one kept as the plan has it (`
 moving it alone, found in a fraction of a second. The most promising institutions are then re-solved in full
 within a small time limit, starting from that move (`solve(..., hint=)`), so the rest of the plan may adapt;
 the re-solve never ends worse than the move alone. Each priority's change is the independent checker's
-`evaluate` of the forced plan less its `evaluate` of the plan. It is *proven* when both the plan and the forced
-re-solve are proven optimal: then no plan with the work package there does better. Otherwise it is what the
-best forced plan found costs: an upper bound on the least cost of forcing it there.
+`evaluate` of the forced plan less its `evaluate` of the plan. It is *proven* when the forced re-solve is proven
+optimal (no plan with the work package there does better), or when the plan is proven optimal and the forced plan
+is as good (lexicographic priorities: nothing does better, so the work package could be there at no cost).
+Otherwise it is what the best forced plan found costs: an upper bound on the least cost of forcing it there.
 """
 
 from __future__ import annotations
@@ -193,8 +194,12 @@ def _judged(
     deltas = tuple((t, round(after[t] - before[t], 6)) for t in priorities)
     moved = _moved(plan, best, wp)
     own = best.assignment(wp)
-    same_scenario = plan.scenario_digest == scenario_digest(p.scenario)
-    proven = optimal and plan.status is Status.optimal and same_scenario
+    # Exact when the forced re-solve is proven best; or when the plan is proven best of all plans (no plan with the
+    # work package forced elsewhere beats it) and, under lexicographic priorities (whose best values are unique),
+    # the forced plan is no worse than it: it then reaches that bound.
+    best_known = plan.status is Status.optimal and plan.scenario_digest == scenario_digest(p.scenario)
+    lexicographic = p.scenario.objective.mode == "lexicographic"
+    proven = optimal or (best_known and lexicographic and plan_score(p, best) <= plan_score(p, plan))
     return Alternative(
         institution=inst,
         outcome=Outcome.found,

@@ -9,7 +9,7 @@ import pytest
 
 from planner.check import check_plan, evaluate
 from planner.cpsat import solve
-from planner.diagnose.alternatives import Outcome, force
+from planner.diagnose.alternatives import Outcome, alternatives, force
 from planner.diagnose.binding import Quantity
 from planner.diagnose.why import WhyCache, plan_digest, why_plan, why_work_package
 from planner.domain.plan import Status
@@ -232,3 +232,22 @@ def test_answers_are_kept_per_plan_and_work_package() -> None:
     other = plan.model_copy(update={"status": Status.feasible})
     assert why_work_package(s, other, "W1", settings=EXACT, cache=cache) is not first
     assert len(cache) == 2
+
+
+def test_an_alternative_as_good_as_an_optimal_plan_is_proven_to_cost_nothing() -> None:
+    # a and b at the same rate, cost only: W1 may be at either; moved alone (no re-solve) it ties with the plan
+    s = scenario(
+        institutions=[{**i, "rate_per_pm": 100} for i in scenario().model_dump(mode="json")["institutions"]],
+        work_packages=wps({"id": "W1"}),
+        objective={"priorities": ["cost"]},
+    )
+    plan = solve(s, EXACT)
+    assert plan.status is Status.optimal
+    (alt,) = alternatives(s, plan, "W1", EXACT, resolved=0)
+    assert (alt.outcome, alt.deltas, alt.resolved, alt.alone) == (Outcome.found, (("cost", 0.0),), False, True)
+    assert alt.proven  # the plan is proven best and the move reaches it
+    not_proven = plan.model_copy(update={"status": Status.feasible})
+    (again,) = alternatives(s, not_proven, "W1", EXACT, resolved=0)
+    assert again.deltas == (("cost", 0.0),) and not again.proven  # neither the plan nor the move is proven best
+    (resolved,) = alternatives(s, not_proven, "W1", EXACT)
+    assert resolved.proven  # the re-solve proves no plan with it at b does better than this plan's cost
