@@ -487,5 +487,5 @@ TEXT: dict[str, str] = {
     "why.app.unknown": "no plan found in the time limit",
     "why.app.forbidden": "forbidden by the scenario",
     "why.app.invalid": "The reasons need a plan that keeps every rule of the open scenario.",
-    "why.app.caption": "Each priority's change if the work package were forced to that institution, against this plan: the best plan found with it there, confirmed by the independent checker. Proven: both plans are proven optimal; at most: a longer search may find less.",
+    "why.app.caption": "Each priority's change if the work package were forced to that institution, against this plan: the best plan found with it there, confirmed by the independent checker. Proven: no plan with it there does better; at most: a longer search may find less.",
 }
