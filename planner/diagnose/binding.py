@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from planner.domain.rules import Rule
-from planner.domain.scenario import DependencyType
+from planner.domain.scenario import Dependency, DependencyType
 from planner.i18n import number, percent, t
 from planner.problem.prepared import PreparedProblem, prepare
 from planner.problem.pricing import facility_use, institution_load, paid_by_year, price_plan, running
@@ -170,6 +170,34 @@ class Snapshot:
             out[prog] = max(out.get(prog, a.end), a.end)
         return out
 
+    @cached_property
+    def successors(self) -> dict[str, list[tuple[str, Dependency]]]:
+        """For each planned work package, the planned work that waits for it (directly or through a group)."""
+        out: dict[str, list[tuple[str, Dependency]]] = defaultdict(list)
+        for succ in self.assignments:
+            for dep in self.p.work_packages[succ].dependencies:
+                for m in self.p.members(dep.id):
+                    if m in self.assignments:
+                        out[m].append((succ, dep))
+        return out
+
+    @cached_property
+    def by_program(self) -> dict[str, list[Priced]]:
+        """The priced work of each program."""
+        out: dict[str, list[Priced]] = defaultdict(list)
+        for w, x in self.priced.items():
+            out[self.p.work_packages[w].program].append(x)
+        return out
+
+    @cached_property
+    def funder_by_country(self) -> dict[str, dict[str | None, float]]:
+        """What each funder pays in all, by the country of the institutions it pays."""
+        out: dict[str, dict[str | None, float]] = defaultdict(lambda: defaultdict(float))
+        for x in self.priced.values():
+            for f, years in x.funding_years.items():
+                out[f][self.p.country_of(x.institution)] += sum(years.values())
+        return out
+
     def earliest(self, wp: str) -> tuple[int, str | None]:
         """The earliest start its own window and its predecessors as placed allow, and the predecessor that sets it
         (None: its own earliest start or the horizon's first period)."""
@@ -253,11 +281,10 @@ def _order(s: Snapshot, wp: str) -> Iterator[Reason]:
     if by is not None and start == a.start:
         yield reason(Rule.precedence, "after", wp=by, month=s.cal.last_month(s.assignments[by].end))
     waiting = []
-    for succ, b in s.assignments.items():
-        for dep in s.p.work_packages[succ].dependencies:
-            anchor = (a.start if dep.type == DependencyType.start_to_start else a.end) + dep.lag
-            if wp in s.p.members(dep.id) and b.start == anchor:
-                waiting.append(succ)
+    for succ, dep in s.successors.get(wp, []):
+        anchor = (a.start if dep.type == DependencyType.start_to_start else a.end) + dep.lag
+        if s.assignments[succ].start == anchor:
+            waiting.append(succ)
     if waiting:
         yield reason(Rule.precedence, "before", wps=", ".join(dict.fromkeys(waiting)), n=len(waiting))
 
@@ -358,7 +385,7 @@ def _shares(s: Snapshot, wp: str) -> Iterator[Reason]:
     of the program at the most allowed: moving it to another country or institution would break them."""
     x, w = s.priced[wp], s.p.work_packages[wp]
     program = s.p.programs[w.program]
-    items = [y for v, y in s.priced.items() if s.p.work_packages[v].program == program.id]
+    items = s.by_program.get(program.id, [])
     total = sum(y.cost_reporting for y in items)
     if program.country_shares and total > 0:
         by_country: dict[str | None, float] = defaultdict(float)
@@ -389,16 +416,12 @@ def _shares(s: Snapshot, wp: str) -> Iterator[Reason]:
         f = s.p.funders.get(f_id)
         if f is None or not f.shares:
             continue
-        spent: dict[str | None, float] = defaultdict(float)
-        for y in s.priced.values():
-            if f_id in y.funding_years:
-                spent[s.p.country_of(y.institution)] += sum(y.funding_years[f_id].values())
+        spent = s.funder_by_country.get(f_id, {})
         whole = sum(spent.values())
         for c, target in sorted(f.shares.items()):
             if whole > 0:
-                yield from _share_reason(
-                    "funder_share", Rule.funder_share, spent[c] / whole, target, f.tolerance, f_id, c
-                )
+                share = spent.get(c, 0.0) / whole
+                yield from _share_reason("funder_share", Rule.funder_share, share, target, f.tolerance, f_id, c)
 
 
 def _share_reason(
