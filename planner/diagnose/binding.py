@@ -200,7 +200,10 @@ class Snapshot:
 
     def earliest(self, wp: str) -> tuple[int, str | None]:
         """The earliest start its own window and its predecessors as placed allow, and the predecessor that sets it
-        (None: its own earliest start or the horizon's first period)."""
+        (None: its own earliest start, a pinned start or the horizon's first period)."""
+        pin = self.p.pins.get(wp)
+        if pin is not None and pin.start:
+            return self.cal.period_of(pin.start), None  # people fixed the month: nothing else decides it
         start, by = self.p.windows[wp].earliest_start, None
         for dep in self.p.work_packages[wp].dependencies:
             done = [m for m in self.p.members(dep.id) if m in self.assignments]

@@ -251,3 +251,34 @@ def test_an_alternative_as_good_as_an_optimal_plan_is_proven_to_cost_nothing() -
     assert again.deltas == (("cost", 0.0),) and not again.proven  # neither the plan nor the move is proven best
     (resolved,) = alternatives(s, not_proven, "W1", EXACT)
     assert resolved.proven  # the re-solve proves no plan with it at b does better than this plan's cost
+
+
+def test_shares_at_their_limit_and_a_full_facility_are_named_with_their_numbers() -> None:
+    # W1 at a (BY, 400) and W2 at b (RU, 600): BY has 40 % of the program, the least 50 % ± 10 % allows; b has 60 %,
+    # the most one institution may take; both use the one test slot of facility f
+    s = scenario(
+        facilities=[{"id": "f", "capacity": 1, "unit": "test slots"}],
+        programs=[
+            {
+                "id": "p",
+                "name": "P",
+                "country_shares": {"BY": 0.5},
+                "share_tolerance": 0.1,
+                "max_institution_share": 0.6,
+            }
+        ],
+        work_packages=wps({"id": "W1", "facilities": {"f": 1}}, {"id": "W2", "facilities": {"f": 1}}),
+    )
+    plan = _plan(s, ("W1", "a", 0, 2, None), ("W2", "b", 2, 2, None))
+    w1 = why_work_package(s, plan, "W1", with_alternatives=False)
+    share = _kind(w1, "program_share_low")
+    assert share.rule is Rule.program_share
+    assert share.text() == "program p spends 40.0% of its cost in BY, the least its share allows (50.0% ± 10.0%)"
+    facility = _kind(w1, "facility_full")
+    assert (
+        facility.text()
+        == "facility f is booked to its capacity of 1.0 test slots in 2025-01…2025-02; this work uses 1.0 test slots"
+    )
+    w2 = why_work_package(s, plan, "W2", with_alternatives=False)
+    assert _kind(w2, "institution_share").text() == "b takes 60.0% of program p's cost, the most allowed (60.0%)"
+    assert [x.subject for x in why_plan(s, plan).slack if x.rule is Rule.facility] == ["f"]
