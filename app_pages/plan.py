@@ -10,9 +10,9 @@ from planner.i18n import number, percent, t
 from planner.io.plan_file import plan_text
 from planner.report import charts
 from planner.report import tables as tables
-from planner.ui import why_view
 from planner.ui.figures import CHART_FILES, TABLES, PlanViews
 from planner.ui.verdict import eligible_institutions, explanation_markdown
+from planner.ui.why_view import BUDGET_S, alternatives_priced, alternatives_table, reasons_markdown, why_answer
 
 
 def _csv(views: PlanViews, name: str) -> bytes:
@@ -90,14 +90,14 @@ def _why(wp: str, made: state.Result) -> None:
         st.info(t("why.app.invalid", lang))
         return
     cache, current = state.why_cache(), verdict.scenario
-    st.markdown(why_view.reasons_markdown(why_view.answer(cache, current, plan, wp, made.settings, False), lang))
-    known = why_view.priced(cache, current, plan, wp, made.settings)
+    st.markdown(reasons_markdown(why_answer(cache, current, plan, wp, made.settings, False), lang))
+    known = alternatives_priced(cache, current, plan, wp, made.settings)
     if not known and not st.button(t("why.app.price", lang), help=t("why.app.price_help", lang), key="why_price"):
         return
-    with st.spinner(t("why.app.pricing", lang, wp=wp, s=f"{why_view.BUDGET_S:g}")):
-        full = why_view.answer(cache, current, plan, wp, made.settings, True)
+    with st.spinner(t("why.app.pricing", lang, wp=wp, s=f"{BUDGET_S:g}")):
+        full = why_answer(cache, current, plan, wp, made.settings, True)
     if full.alternatives:
-        st.dataframe(why_view.alternatives_table(full, lang), hide_index=True, width="stretch")
+        st.dataframe(alternatives_table(full, lang), hide_index=True, width="stretch")
         st.caption(t("why.app.caption", lang))
     else:
         st.info(t("why.head.no_alternatives", lang))

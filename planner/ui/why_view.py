@@ -15,7 +15,7 @@ from planner.diagnose.why import WhyCache, signed, why_work_package
 from planner.domain.settings import SolverSettings
 from planner.i18n import t
 
-__all__ = ["BUDGET_S", "alternatives_table", "answer", "priced", "reasons_markdown", "settings_for"]
+__all__ = ["BUDGET_S", "alternatives_priced", "alternatives_table", "reasons_markdown", "settings_for", "why_answer"]
 
 if TYPE_CHECKING:
     from planner.diagnose.why import WpWhy
@@ -33,7 +33,7 @@ def settings_for(solved_with: SolverSettings) -> SolverSettings:
     )
 
 
-def answer(
+def why_answer(
     cache: WhyCache, scenario: Scenario, plan: Plan, wp: str, solved_with: SolverSettings, alternatives: bool
 ) -> WpWhy:
     """One work package's answer through the session's cache (with the alternatives: seconds of re-solves, once)."""
@@ -42,7 +42,7 @@ def answer(
     )
 
 
-def priced(cache: WhyCache, scenario: Scenario, plan: Plan, wp: str, solved_with: SolverSettings) -> bool:
+def alternatives_priced(cache: WhyCache, scenario: Scenario, plan: Plan, wp: str, solved_with: SolverSettings) -> bool:
     """Whether the alternatives of this work package in this plan were priced already (shown without asking)."""
     return WhyCache.key(scenario, plan, wp, settings_for(solved_with), BUDGET_S, True) in cache
 

@@ -20,10 +20,10 @@ def test_reasons_and_alternatives_read_in_both_languages() -> None:
     )
     plan = solve(s, EXACT)
     cache = WhyCache()
-    assert not why_view.priced(cache, s, plan, "W1", EXACT)
-    w1 = why_view.answer(cache, s, plan, "W1", EXACT, alternatives=True)
-    assert why_view.priced(cache, s, plan, "W1", EXACT)
-    assert why_view.answer(cache, s, plan, "W1", EXACT, alternatives=True) is w1
+    assert not why_view.alternatives_priced(cache, s, plan, "W1", EXACT)
+    w1 = why_view.why_answer(cache, s, plan, "W1", EXACT, alternatives=True)
+    assert why_view.alternatives_priced(cache, s, plan, "W1", EXACT)
+    assert why_view.why_answer(cache, s, plan, "W1", EXACT, alternatives=True) is w1
     table = why_view.alternatives_table(w1, "en")
     assert table.to_dict("records")[0] | {"Where it runs, what else moves": ""} == {
         "Institution": "b",
@@ -37,7 +37,7 @@ def test_reasons_and_alternatives_read_in_both_languages() -> None:
         "Насколько точно",
         "Когда идёт, что ещё сдвигается",
     ]
-    w2 = why_view.answer(cache, s, plan, "W2", EXACT, alternatives=True)
+    w2 = why_view.why_answer(cache, s, plan, "W2", EXACT, alternatives=True)
     assert why_view.alternatives_table(w2, "en").to_dict("records") == [
         {"Institution": "b", "cost": "", "How sure": "forbidden by the scenario", "Where it runs, what else moves": ""}
     ]
