@@ -15,6 +15,7 @@ from planner.report import tables as tables
 from planner.report.timeline import LAYERS as GANTT_LAYERS
 from planner.ui.figures import CHART_FILES, TABLES, PlanViews
 from planner.ui.verdict import eligible_institutions, explanation_markdown
+from planner.ui.why_view import BUDGET_S, alternatives_priced, alternatives_table, reasons_markdown, why_answer
 
 
 def _csv(views: PlanViews, name: str) -> bytes:
@@ -83,6 +84,26 @@ def _drill_down(by: str) -> None:
     points = st.session_state.get(f"gantt_summary_{by}", {}).get("selection", {}).get("points", [])
     if points and points[0].get("y") in names:
         st.session_state[f"gantt_only_{by}"] = points[0]["y"]
+
+
+def _why(wp: str, made: state.Result) -> None:
+    """Why the plan does this work package where and when it does; its alternatives priced on request (cached)."""
+    st.subheader(t("why.app.heading", lang))
+    if not verdict.valid:
+        st.info(t("why.app.invalid", lang))
+        return
+    cache, current = state.why_cache(), verdict.scenario
+    st.markdown(reasons_markdown(why_answer(cache, current, plan, wp, made.settings, False), lang))
+    known = alternatives_priced(cache, current, plan, wp, made.settings)
+    if not known and not st.button(t("why.app.price", lang), help=t("why.app.price_help", lang), key="why_price"):
+        return
+    with st.spinner(t("why.app.pricing", lang, wp=wp, s=f"{BUDGET_S:g}")):
+        full = why_answer(cache, current, plan, wp, made.settings, True)
+    if full.alternatives:
+        st.dataframe(alternatives_table(full, lang), hide_index=True, width="stretch")
+        st.caption(t("why.app.caption", lang))
+    else:
+        st.info(t("why.head.no_alternatives", lang))
 
 
 with tabs[0]:
@@ -226,6 +247,8 @@ with tabs[6]:
             state.pin_and_resolve(wp, where, result.settings, forbid=forbid, start=start if fix_start and pin else None)
             st.switch_page("app_pages/optimize.py")
         st.caption(t("plan.detail.help", lang))
+        if a is not None:
+            _why(a.work_package, result)
 with tabs[7]:
     if tabs[7].open is not False:
         # Downloads are made on click (callables), so a rerun never renders files nobody asked for.

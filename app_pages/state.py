@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
+from planner.diagnose.why import WhyCache
 from planner.domain.settings import SolverSettings
 from planner.i18n import DEFAULT, LANGUAGES, t
 from planner.io.workspace import OpenedScenario, SaveResult, list_scenarios, open_scenario
@@ -55,6 +56,7 @@ def init() -> None:
     ss.setdefault("lang", DEFAULT)
     ss.setdefault("cache", PlanCache())
     ss.setdefault("figures", FigureCache())
+    ss.setdefault("why", WhyCache())
     ss.setdefault("results", [])
     ss.setdefault("job", None)
     if "edit" not in ss:
@@ -150,6 +152,11 @@ def cache() -> PlanCache:
 def figures() -> FigureCache:
     """Charts and tables already drawn for this session's plans."""
     return st.session_state["figures"]
+
+
+def why_cache() -> WhyCache:
+    """'Why this plan' answers already given in this session (the alternatives take seconds of re-solves)."""
+    return st.session_state["why"]
 
 
 def results() -> list[Result]:

@@ -2,10 +2,11 @@
 
 The Python API in one place::
 
-    from planner import load_scenario, solve, check_plan, evaluate, explain, SolverSettings
+    from planner import load_scenario, solve, check_plan, evaluate, explain, why_work_package, SolverSettings
     scenario = load_scenario("scenarios/belarus-tomsk-2025-2030.yaml")
     plan = solve(scenario, SolverSettings(time_limit_s=30))
     assert check_plan(scenario, plan) == []
+    print("\n".join(why_work_package(scenario, plan, "U-07").lines()))   # why U-07 is where it is
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from planner.check import Violation, check_plan, evaluate
     from planner.cpsat import solve
     from planner.diagnose.explain import explain
+    from planner.diagnose.why import WhyCache, why_plan, why_work_package
     from planner.domain.plan import Plan, Status
     from planner.domain.scenario import Scenario
     from planner.domain.settings import SolverSettings
@@ -30,6 +32,7 @@ __all__ = [
     "SolverSettings",
     "Status",
     "Violation",
+    "WhyCache",
     "check_plan",
     "evaluate",
     "explain",
@@ -37,6 +40,8 @@ __all__ = [
     "parse_scenario",
     "read_plan",
     "solve",
+    "why_plan",
+    "why_work_package",
     "write_plan",
 ]
 __version__ = "0.1.0"
@@ -57,6 +62,9 @@ _LAZY = {
     "evaluate": "planner.check",
     "Violation": "planner.check",
     "explain": "planner.diagnose.explain",
+    "why_plan": "planner.diagnose.why",
+    "why_work_package": "planner.diagnose.why",
+    "WhyCache": "planner.diagnose.why",
 }
 
 

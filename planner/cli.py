@@ -11,6 +11,7 @@ _process_start: float | None = None
 _command_start = STARTED
 
 # The imports below come after STARTED on purpose, so that the limit includes loading them (E402 is off here).
+import contextlib
 import json
 import sys
 import threading
@@ -413,27 +414,101 @@ def _untrue_figures(plan: Plan, terms: dict[str, float]) -> list[str]:
 @app.command()
 def explain(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    plan: Annotated[
+        Path | None,
+        typer.Argument(help="A plan of the scenario (.json or .yaml): explain why it is as it is."),
+    ] = None,
+    wp: Annotated[
+        str | None,
+        typer.Option("--wp", metavar="ID", help="With PLAN: the full answer for one work package, alternatives too."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="With PLAN: language of the answer, en or ru.")] = "en",
     time_limit: Annotated[
-        float, typer.Option("--time-limit", min=0.1, help="Seconds to search for the reason.")
-    ] = 30.0,
+        float | None,
+        typer.Option(
+            "--time-limit",
+            min=0.1,
+            help="Seconds to search: for the reason no plan exists [default: 30]; with PLAN and --wp, for the "
+            "re-solves of the alternatives together [default: 12].",
+            show_default=False,
+        ),
+    ] = None,
+    reproducible: Annotated[
+        bool, typer.Option("--reproducible", help="With PLAN and --wp: re-solves limited by deterministic time.")
+    ] = False,
 ) -> None:
-    """Say in domain words why a scenario has no plan (exit 3), or confirm that it has one (exit 0).
+    """Say in domain words why a scenario has no plan (exit 3), or confirm that it has one (exit 0); with a PLAN,
+    why that plan is as it is.
 
     Example: `planner explain scenarios/minimal.yaml`
+
+    With a plan: `planner explain scenario.yaml plan.json` lists the room each rule leaves (capacity per
+    institution and year, money per funder and year, periods before each deadline; tightest first) and the most
+    constrained work packages. `--wp U-07` answers for one work package: what binds it, with its numbers (its
+    institution's full months, a funder's cap reached, a pin, a deadline chain), its float or critical path, and
+    for each other institution that could do it the change of every priority if it were forced there (a bounded
+    re-solve, confirmed by the independent checker: "proven" when no plan with it there does better, else "at most").
     """
+    if plan is not None:
+        _explain_plan(scenario, plan, wp, lang, time_limit, reproducible)
+        return
+    if wp is not None:
+        raise _fail(f"--wp {wp}: give the PLAN to explain, after the scenario")
     from planner.cpsat import solve as run
     from planner.diagnose import with_explanation
     from planner.domain.plan import Status
 
-    settings = _settings(time_limit_s=time_limit)
+    settings = _settings(time_limit_s=30.0 if time_limit is None else time_limit)
     s = _load(scenario)
-    plan = with_explanation(s, run(s, settings), settings)
-    if plan.found:
-        out.print(f"{scenario} has a plan ({plan.status.value}); nothing to explain.", highlight=False)
+    found = with_explanation(s, run(s, settings), settings)
+    if found.found:
+        out.print(f"{scenario} has a plan ({found.status.value}); nothing to explain.", highlight=False)
         return
-    for line in plan.explanation:
+    for line in found.explanation:
         out.print(line, markup=False, highlight=False)
-    raise typer.Exit(ExitCode.INFEASIBLE if plan.status is Status.infeasible else ExitCode.NO_PLAN_IN_TIME)
+    raise typer.Exit(ExitCode.INFEASIBLE if found.status is Status.infeasible else ExitCode.NO_PLAN_IN_TIME)
+
+
+def _explain_plan(
+    scenario: Path, plan_path: Path, wp: str | None, lang: str, time_limit: float | None, reproducible: bool
+) -> None:
+    """Why a plan is as it is: the room each rule leaves and the most constrained work, or one work package's answer."""
+    from planner.check import check_plan
+    from planner.diagnose.alternatives import BUDGET_S
+    from planner.diagnose.why import why_plan, why_work_package
+    from planner.domain.scenario import scenario_digest
+
+    if lang not in ("en", "ru"):
+        raise _fail(f"--lang {lang}: choose en or ru")
+    s = _load(scenario)
+    p = _read_plan_or_fail(plan_path)
+    if p.scenario_digest != scenario_digest(s):
+        err.print(f"warning: {plan_path} was made for another version of {scenario} (content differs)", highlight=False)
+    if not p.found:
+        raise _fail(
+            f"{plan_path} holds no schedule (status {p.status.value}): `planner explain {scenario}` says why no plan "
+            "exists"
+        )
+    broken = check_plan(s, p)
+    if broken:
+        shown = "; ".join(str(v) for v in broken[:3])
+        raise _fail(
+            f"{plan_path} breaks {_count(len(broken), 'rule')} of {scenario}, so it is not a plan to explain "
+            f"(`planner check` lists them): {shown}"
+        )
+    if wp is None:
+        lines = why_plan(s, p).lines(lang)
+    else:
+        known = [w.id for w in s.work_packages]
+        if wp not in known:
+            raise _fail(f"--wp {wp}: unknown work package; known: {', '.join(known)}")
+        budget = BUDGET_S if time_limit is None else time_limit
+        settings = _settings(time_limit_s=budget, reproducible=reproducible)
+        working = f"re-solving with {wp} at each other institution that could do it (up to {budget:g} s)…"
+        with err.status(working) if err.is_terminal else contextlib.nullcontext():
+            lines = why_work_package(s, p, wp, settings, budget_s=budget).lines(lang)
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
 
 
 @app.command()

@@ -306,6 +306,50 @@ def test_explain_feasible_exits_0() -> None:
     assert "has a plan" in result.stdout
 
 
+def test_explain_a_plan_lists_the_room_left_and_the_most_constrained_work(minimal_plan: Path) -> None:
+    result = planner("explain", MINIMAL, minimal_plan)
+    assert result.exit_code == ExitCode.OK, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "Room left, rule by rule (tightest first):",
+        "Capacity, person-months left per institution and year (6):",
+    ]
+    assert "The most constrained work packages:" in lines
+    ru = planner("explain", MINIMAL, minimal_plan, "--lang", "ru")
+    assert ru.exit_code == ExitCode.OK and ru.stdout.startswith("Запас по каждому правилу")
+
+
+def test_explain_a_work_package_of_a_plan_prices_its_alternatives(minimal_plan: Path) -> None:
+    plan = read_plan(minimal_plan)
+    assert plan.status is Status.optimal
+    u03 = plan.assignment("U-03")
+    assert u03 is not None and u03.institution == "bsuir"
+    result = planner("explain", MINIMAL, minimal_plan, "--wp", "U-03")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert result.stdout.startswith("U-03 — Integration and flight tests: bsuir, ")
+    # tusur's rate is 500 above bsuir's on 12 PM: proven, since both plans are optimal
+    assert "- tusur: cost +6,000 — proven: no plan with it there does better; only it moves" in result.stdout
+
+
+def test_explain_refuses_an_unknown_work_package_or_one_without_a_plan(minimal_plan: Path) -> None:
+    unknown = planner("explain", MINIMAL, minimal_plan, "--wp", "U-99")
+    assert unknown.exit_code == ExitCode.INVALID_INPUT
+    assert "--wp U-99: unknown work package; known: U-01, U-02, U-03, U-04" in unknown.stderr
+    alone = planner("explain", MINIMAL, "--wp", "U-01")
+    assert alone.exit_code == ExitCode.INVALID_INPUT and "give the PLAN" in alone.stderr
+    assert planner("explain", MINIMAL, minimal_plan, "--lang", "de").exit_code == ExitCode.INVALID_INPUT
+
+
+def test_explain_refuses_a_plan_that_breaks_a_rule(minimal_plan: Path, tmp_path: Path) -> None:
+    plan = read_plan(minimal_plan)
+    late = [a.model_copy(update={"start": 0}) if a.work_package == "U-03" else a for a in plan.assignments]
+    broken = tmp_path / "broken.json"
+    write_plan(plan.model_copy(update={"assignments": late}), broken)
+    result = planner("explain", MINIMAL, broken)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "so it is not a plan to explain" in result.stderr
+
+
 def test_generate_writes_a_valid_program_and_a_reference_plan_that_passes_the_check(tmp_path: Path) -> None:
     scenario, reference = tmp_path / "p.yaml", tmp_path / "ref.json"
     made = planner(

@@ -22,7 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "construct": {"domain", "io", "problem"},
     "cpsat": {"domain", "io", "problem", "construct", "check"},
     "check": {"domain", "io", "problem"},
-    "diagnose": {"domain", "io", "problem", "construct", "cpsat"},
+    "diagnose": {"domain", "io", "problem", "construct", "cpsat", "check", "i18n"},
     "importers": {"domain", "io", "problem", "construct"},
     "report": {"domain", "io", "problem", "check", "diagnose", "i18n"},
     "ui": {"domain", "io", "problem", "construct", "cpsat", "check", "diagnose", "report", "i18n"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import Enum
 from importlib.metadata import version
@@ -173,11 +173,14 @@ def solve(
     started: float | None = None,
     baseline: Plan | None = None,
     today: str | None = None,
+    hint: Plan | None = None,
+    keep: Collection[str] = (),
+    tolerance: float = TOLERANCE,
 ) -> Plan:
     """Find the best plan for a scenario within the settings' time limit. Never raises for infeasible or time-out.
 
     With a `baseline` plan (of this scenario before a change), the plan moves as little as it can from it: a last
-    stage minimises the moves with every priority within 2 % of its best (`stability`), and work the baseline
+    stage minimises the moves with every priority within `tolerance` of its best (2 %), and work the baseline
     starts before `today` (a month, YYYY-MM) is frozen. On programs too large for one model the neighbourhood
     search starts from the baseline where it still passes the checker, so only what gains is moved.
 
@@ -185,16 +188,29 @@ def solve(
     and validated files first can include that in the user's limit. An infeasible scenario gets a plan with
     status `infeasible` and no explanation: explaining is its own call (`planner.explain`), which the CLI
     and the app make.
+
+    With a `hint` plan (of this scenario or a variant of it), the search starts from the hint where the checker passes
+    it, in place of the constructive plan, and falls back to it when CP-SAT finds nothing as good. The work packages
+    in `keep` are held as the hint has them (done with its option, duration, funder and start, or not done), so only
+    the others are decided: what one change costs with the rest of a plan as it is (`planner.diagnose.why`).
     """
     settings = settings or SolverSettings()
     started = time.perf_counter() if started is None else started
     problem = prepare(scenario)
+    held = plan_decisions(problem, hint) if hint is not None else None
+    hinted = held if held is not None and _passes(problem, held) else None
+    if keep:
+        if held is None:
+            raise ValueError("work packages can be kept only as a hint plan has them")
+        return _full_model(problem, settings, started, on_progress, stop, hinted, keep=(held, frozenset(keep)))
     too_large = _too_large(problem, settings, started)
     # The constructive plan hints the model and stands in when CP-SAT has none; projects whose makespan is
     # optimised (benchmark imports) have their own hint, so theirs is built only if CP-SAT finds nothing.
     makespan = Term.makespan in problem.scenario.objective.priorities
     until = started + CONSTRUCT_SHARE * settings.time_limit_s
-    constructed = _constructed(problem, until if too_large else None) if too_large or not makespan else None
+    constructed = hinted
+    if constructed is None and (too_large or not makespan):
+        constructed = _constructed(problem, until if too_large else None)
     constructed_s = time.perf_counter() - started if constructed is not None else None
     if too_large and baseline is not None:
         held = plan_decisions(problem, baseline)
@@ -224,7 +240,9 @@ def solve(
                 "feasible: try a longer time limit"
             ],
         )
-    plan = _full_model(problem, settings, started, on_progress, stop, constructed, baseline=baseline, today=today)
+    plan = _full_model(
+        problem, settings, started, on_progress, stop, constructed, baseline=baseline, today=today, tolerance=tolerance
+    )
     # A plan once found is never lost: where CP-SAT's best within the limit is worse under the priorities than
     # the checked constructive plan (its first stage ran out before reaching the hint), the latter wins.
     cp_sat = plan.found and plan.solver is not None and plan.solver.engine == "cp-sat"
@@ -237,7 +255,8 @@ def solve(
         and not stable
         and plan_score(problem, draft_plan(problem, constructed)) < plan_score(problem, plan)
     ):
-        note = "CP-SAT's best within the time limit was worse than the constructive plan: the latter, checked"
+        source = "the plan it started from" if hinted is not None else "the constructive plan"
+        note = f"CP-SAT's best within the time limit was worse than {source}: the latter, checked"
         stages = plan.solver.stages if plan.solver is not None else []
         return _constructive_plan(problem, constructed, settings, started, stages, note, constructed_s)
     if constructed_s is not None and plan.solver is not None and not settings.reproducible:
@@ -258,11 +277,16 @@ def _full_model(
     lead: int | None = None,
     baseline: Plan | None = None,
     today: str | None = None,
+    keep: tuple[list[Decision], frozenset[str]] | None = None,
+    tolerance: float = TOLERANCE,
 ) -> Plan:
     """One CP-SAT model of the whole (sub-)problem, solved stage by stage, hinted with `constructed`; stages from
-    index `lead` on get at most TRAILING_STAGE_S each (a neighbourhood's first rounds, see `lns._leading`)."""
+    index `lead` on get at most TRAILING_STAGE_S each (a neighbourhood's first rounds, see `lns._leading`). With
+    `keep`, its work packages are held as its decisions have them, and no other plan stands in for CP-SAT's."""
     b = Builder(problem, background=background)
     add_rules(b)
+    if keep is not None:
+        _keep(b, *keep)
     if b.makespan is not None:
         add_hint(b)  # a first plan, so the makespan interval's bound work does not delay the first solution
     elif constructed is not None:
@@ -271,7 +295,7 @@ def _full_model(
             _complete_hint(b)
     stability = None
     if baseline is not None:
-        stability = add_stability(b, baseline, problem.calendar.period_of(today) if today else None)
+        stability = add_stability(b, baseline, problem.calendar.period_of(today) if today else None, tolerance)
         if b.makespan is None:
             b.model.clear_hints()  # the baseline instead of the constructive plan: what moves, moves for a gain
             _hint_decisions(b, stability.hint)
@@ -279,9 +303,32 @@ def _full_model(
     terms = build_terms(b, list(objective.priorities))
     run = _run_stages(b, objective, terms, settings, started, on_progress, stop, lead, stability)
     fallback: Callable[[], list[Decision] | None] | None = None
-    if background is None:
+    if background is None and (constructed is not None or keep is None):
         fallback = (lambda: constructed) if constructed is not None else (lambda: _constructed(problem))
     return _plan(problem, b, terms, run, settings, started, fallback)
+
+
+def _keep(b: Builder, decisions: list[Decision], kept: frozenset[str]) -> None:
+    """Hold the kept work packages as the decisions have them: done with that option, duration, funder and start,
+    or not done. A decision the problem no longer allows (its mode is gone) leaves the model without a plan."""
+    chosen = {d.work_package: d for d in decisions}
+    for w in kept:
+        v = b.wps.get(w)
+        d = chosen.get(w)
+        if v is None:
+            continue
+        if d is None:
+            b.model.add(v.present == 0)
+            continue
+        same = [md.x for md in v.modes if (md.option.id, md.duration, md.funder) == (d.option, d.duration, d.funder)]
+        b.model.add(v.present == 1)
+        b.model.add_bool_or(same)  # one mode at most is chosen already; none left means no plan
+        b.model.add(v.start == d.start)
+
+
+def _passes(problem: PreparedProblem, decisions: list[Decision]) -> bool:
+    """Whether decisions make a plan the independent checker passes."""
+    return bool(decisions) and not check_plan(problem, draft_plan(problem, decisions))
 
 
 def _sub_solve(
@@ -338,7 +385,7 @@ def _run_stages(
 ) -> _Stages:
     """One stage per term in priority order (each keeping the earlier terms at their best), or one weighted stage;
     stages from index `lead` on get at most TRAILING_STAGE_S. With `stability`, a last stage minimises it with
-    every earlier priority allowed `stability.TOLERANCE` of its best (see `_stability_stage`)."""
+    every earlier priority allowed `stability.tolerance` of its best (see `_stability_stage`)."""
     lexicographic = objective.mode == "lexicographic"
     run = _Stages(
         names=[t.value for t in objective.priorities] if lexicographic else ["weighted"], lexicographic=lexicographic
@@ -425,13 +472,13 @@ def _stability_stage(
     search: Search,
     stop: threading.Event | None,
 ) -> None:
-    """Minimise the moves from the baseline, each earlier priority within TOLERANCE of its best.
+    """Minimise the moves from the baseline, each earlier priority within `stability.tolerance` of its best.
 
     Each stage's constraint "no worse than its best" is loosened in place by the tolerance (its domain's upper
     end; the expression's constant is already folded into it). The stage's plan replaces the last one only if
     it is found; its priorities are then reported as they are, no longer claimed optimal."""
     for ct, best in kept:
-        slack = int(abs(best) * TOLERANCE)
+        slack = int(abs(best) * stability.tolerance)
         if slack:
             domain = ct.proto.linear.domain
             domain[len(domain) - 1] += slack

@@ -35,16 +35,18 @@ class Stability:
     compared: list[str] = field(default_factory=list)
     frozen: list[str] = field(default_factory=list)
     hint: list[Decision] = field(default_factory=list)  # the baseline's decisions, to start the last stage from
+    tolerance: float = TOLERANCE  # how much of its best each earlier priority may give up for stability
 
 
-def add_stability(b: Builder, baseline: Plan, today: int | None = None) -> Stability:
-    """The stability term against `baseline` (in periods moved), with work started before period `today` frozen.
+def add_stability(b: Builder, baseline: Plan, today: int | None = None, tolerance: float = TOLERANCE) -> Stability:
+    """The stability term against `baseline` (in periods moved), with work started before period `today` frozen;
+    each earlier priority may give up `tolerance` of its best for it (0: none, only ties are broken towards the baseline).
 
     A work package frozen keeps its institution, option, start and duration if its option still exists with
     that duration; otherwise it is only compared (the scenario changed it, so it must move).
     """
     parts: list[LinearExpr] = []
-    out = Stability(expr=0, hint=plan_decisions(b.p, baseline))
+    out = Stability(expr=0, hint=plan_decisions(b.p, baseline), tolerance=tolerance)
     horizon = b.cal.horizon
     for a in baseline.assignments:
         v = b.wps.get(a.work_package)

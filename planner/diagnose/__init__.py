@@ -1,4 +1,4 @@
-"""Why no plan exists, in domain words: its own call, made by the CLI and the app after a solve."""
+"""In domain words: why no plan exists (explain, conflict), why a plan is as it is (why, binding, alternatives, timing)."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages.state import Result
 from planner import check_plan, load_scenario
 from planner.domain.settings import SolverSettings
+from planner.i18n import t
 from planner.importers.psplib import import_psplib, scenario_to_yaml
 from planner.io.yamlio import dump_yaml_text
 from planner.problem.prepared import prepare
@@ -575,6 +576,47 @@ def test_pin_here_offers_only_institutions_that_can_do_the_work(at: AppTest) -> 
     at.selectbox(key="detail_wp").set_value("U-02")  # composites: tusur and tpu, not bsuir
     at.run()
     assert at.selectbox(key="detail_institution").options == ["tusur · TUSUR", "tpu · Tomsk Polytechnic University"]
+
+
+def test_why_this_plan_names_what_binds_a_work_package_and_prices_its_alternatives(at: AppTest) -> None:
+    """Issue 18 item 2: the Work package tab says why; the alternatives are priced on request, once per plan."""
+    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
+    at.run()
+    optimize_to_the_end(at)  # proven optimal at once: U-03 at bsuir, the cheapest
+    go(at, "plan")
+    open_tab(at, "Work package")
+    at.selectbox(key="detail_wp").set_value("U-03")
+    at.run()
+    assert "Why this plan" in texts(at.subheader)
+    why = next(m for m in texts(at.markdown) if m.startswith("**What binds it:**"))
+    assert "- starts as soon as its predecessor U-01 allows" in why
+    assert "- finishes 5 period(s) before its due month 2026-03" in why
+    assert not at.dataframe[-1].value.columns.str.contains("How sure").any()  # nothing priced before it is asked
+    at.button(key="why_price").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[-1].value
+    assert table.to_dict("records") == [
+        {
+            "Institution": "tusur",
+            "lateness": "0",
+            "value": "0",
+            "cost": "+6,000",
+            "How sure": "proven",
+            "Where it runs, what else moves": table.iloc[0]["Where it runs, what else moves"],
+        }
+    ]
+    cache = at.session_state["why"]
+    answers = len(cache)
+    at.sidebar.selectbox(key="lang").set_value("ru")
+    at.run()
+    open_tab(at, t("plan.tab.detail", "ru"))
+    at.selectbox(key="detail_wp").set_value("U-03")
+    at.run()  # asked once: shown again (in Russian) from the session's cache, without the button
+    assert not any(b.key == "why_price" for b in at.button)
+    assert "доказано" in at.dataframe[-1].value["Насколько точно"].tolist()
+    assert len(cache) == answers
+    assert any(m.startswith("**Что её держит:**") for m in texts(at.markdown))
 
 
 def test_an_explanation_is_one_list_with_nested_rules(at: AppTest) -> None:

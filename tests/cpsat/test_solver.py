@@ -536,3 +536,49 @@ def test_a_neighbourhoods_trailing_stages_get_a_moment_and_the_leading_ones_shar
     led = [_budget(settings, 0.0, k, 3, lead=2) for k in range(3)]
     assert led == pytest.approx([(5 - TRAILING_STAGE_S) / 2, (5 - TRAILING_STAGE_S) / 2, TRAILING_STAGE_S])
     assert _budget(settings, 0.0, 0, 2, lead=2) == pytest.approx(2.5)  # nothing trails: as without a lead
+
+
+EXACT = SolverSettings(time_limit_s=20, workers=1, reproducible=True)
+
+
+def three_in_a_row(**changes: Any) -> Scenario:
+    """W1 → W2 → W3 on a or b, cost first: a (100 per PM) does all of it, one after another."""
+    return scenario(
+        work_packages=wps({"id": "W1"}, {"id": "W2", "after": ["W1"]}, {"id": "W3", "after": ["W2"]}),
+        objective={"priorities": ["cost", "makespan"]},
+        **changes,
+    )
+
+
+def test_keep_holds_the_other_work_packages_as_the_hint_has_them() -> None:
+    plan = solve(three_in_a_row(), EXACT)
+    assert {a.institution for a in plan.assignments} == {"a"}
+    forced = three_in_a_row(pins=[{"work_package": "W2", "institution": "b"}])
+    moved = solve(forced, EXACT, hint=plan, keep=["W1", "W3"])
+    assert moved.status is Status.optimal and check_plan(forced, moved) == []
+    for w in ("W1", "W3"):
+        before, after = plan.assignment(w), moved.assignment(w)
+        assert before and after
+        assert (after.institution, after.start, after.end) == (before.institution, before.start, before.end)
+    w2 = moved.assignment("W2")
+    assert w2 is not None and w2.institution == "b"
+
+
+def test_keep_without_room_is_no_plan_where_the_free_search_finds_one() -> None:
+    plan = solve(three_in_a_row(), EXACT)
+    w2 = plan.assignment("W2")
+    assert w2 is not None
+    # W2 pinned to start two months later than the plan has it: with W3 held where it is, it cannot fit
+    forced = three_in_a_row(pins=[{"work_package": "W2", "start": f"2025-{w2.start + 3:02d}"}])
+    assert solve(forced, EXACT, hint=plan, keep=["W1", "W3"]).status is Status.infeasible
+    free = solve(forced, EXACT, hint=plan)
+    assert free.found and check_plan(forced, free) == []
+
+
+def test_a_hint_that_passes_the_checker_is_where_the_search_starts() -> None:
+    s = three_in_a_row()
+    plan = solve(s, EXACT)
+    again = solve(s, EXACT, hint=plan)
+    assert again.status is Status.optimal and again.objective == plan.objective
+    with pytest.raises(ValueError, match="hint"):
+        solve(s, EXACT, keep=["W1"])

@@ -67,3 +67,17 @@ def test_work_started_before_today_is_frozen(baseline: Plan) -> None:
     plan = solve(far, EXACT, baseline=baseline, today="2025-02")  # the first work package started in January
     held = plan.assignment(first.work_package)
     assert held is not None and (held.institution, held.start, held.end) == (first.institution, first.start, first.end)
+
+
+def test_no_tolerance_keeps_every_priority_at_its_best_and_breaks_ties_towards_the_baseline(baseline: Plan) -> None:
+    # b 1 % dearer: within the usual tolerance the plan stays at b; with none, cost decides and the work moves
+    near = tiny(101)
+    strict = solve(near, EXACT, baseline=baseline, tolerance=0.0)
+    assert at(strict) == {"a"} and check_plan(near, strict) == []
+    assert strict.objective["cost"] == solve(near, EXACT).objective["cost"]
+    assert strict.status.value == "optimal"
+    # as cheap at either: the work stays where the baseline has it, in the same months
+    tied = solve(tiny(100), EXACT, baseline=baseline, tolerance=0.0)
+    assert [(a.institution, a.start, a.end) for a in tied.assignments] == [
+        (a.institution, a.start, a.end) for a in baseline.assignments
+    ]
