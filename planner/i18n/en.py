@@ -466,7 +466,7 @@ TEXT: dict[str, str] = {
     "report.tight.more": "… and {n} more",
     "report.tight.in_all": "in all",
     "report.tight.in_year": "in {year}",
-    "report.tight.cap": "{funder} pays {paid} of its {cap} {currency} cap {when} ({share})",
+    "report.tight.cap": "{funder} pays {paid} of its {cap} cap {when} ({share})",
     "report.tight.capacity": "{institution} is fully booked in {n} month(s) between {first} and {last}",
     "report.tight.deadline": "{wp} finishes in {date}, the month of its hard deadline",
     "report.tight.late": "{id} ends in {end}, {n} month(s) after its due date {date}",

@@ -466,7 +466,7 @@ TEXT: dict[str, str] = {
     "report.tight.more": "… и ещё {n}",
     "report.tight.in_all": "всего",
     "report.tight.in_year": "в {year} г.",
-    "report.tight.cap": "{funder} платит {paid} из лимита {cap} {currency} {when} ({share})",
+    "report.tight.cap": "{funder} платит {paid} из лимита {cap} {when} ({share})",
     "report.tight.capacity": "{institution}: полная загрузка в {n} мес. с {first} по {last}",
     "report.tight.deadline": "{wp} завершается в {date}, в месяц своего крайнего срока",
     "report.tight.late": "{id} завершается в {end}, на {n} мес. позже планового срока {date}",

@@ -107,8 +107,7 @@ def _caps(caps: pd.DataFrame, lang: str) -> list[str]:
                 lang,
                 funder=row.funder,
                 paid=number(row.amount, lang),
-                cap=number(row.cap, lang),
-                currency=row.currency or "",
+                cap=f"{number(row.cap, lang)} {row.currency}" if row.currency else number(row.cap, lang),
                 when=year,
                 share=percent(row.use, lang),
             )

@@ -7,6 +7,7 @@ import gzip
 import io
 import re
 from functools import cache
+from html import unescape
 from typing import TYPE_CHECKING
 
 import pytest
@@ -163,9 +164,25 @@ def test_a_plan_without_a_schedule_says_why_in_the_reports_language() -> None:
     assert 'data-charts="none"' in html_text(report)  # no chart to draw, no plotly.js
 
 
+def visible_text(html: str) -> str:
+    """What a reader sees of a page: its text without scripts, styles and tags."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    return unescape(re.sub(r"<[^>]+>", "\n", html))
+
+
 def test_russian_report_has_russian_headings_and_numbers() -> None:
     s, plan = solved(DEMO)
     html = demo_html("ru")
+    text = visible_text(html)
+    english = [
+        v
+        for k, v in en.TEXT.items()
+        if v != ru.TEXT[k]
+        and "{" not in v
+        and re.search(r"[A-Za-z]{2}", v)
+        and re.search(rf"(?<![\w-]){re.escape(v)}(?![\w-])", text)
+    ]
+    assert english == []  # no label of the planner's own in English (scenario ids and names stay as written)
     for key in [k for k in en.TEXT if k.startswith("report.section.") and k != "report.section.why_no_plan"]:
         assert f">{ru.TEXT[key]}<" in html or f'"{ru.TEXT[key]}"' in html, key  # a heading, or the cards' label
         assert en.TEXT[key] not in html, key
@@ -193,7 +210,7 @@ def test_tight_spots_name_a_full_institution_and_a_reached_cap() -> None:
     )
     first = plan.assignments[0]
     assert f"a is fully booked in 4 month(s) between {first.start_month} and {first.end_month}" in lines
-    assert "f pays 800 of its 800  cap in 2025 (100%)" in lines
+    assert "f pays 800 of its 800 cap in 2025 (100%)" in lines
 
 
 # ---------------------------------------------------------------- tables add up
