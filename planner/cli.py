@@ -705,7 +705,6 @@ def report(
     command warns and exits 1. A plan made for another version of the scenario is reported with a warning (exit 0); one
     made for another scenario (another name, or work packages or options this scenario lacks) is refused (exit 2).
     """
-    from planner.domain.scenario import scenario_digest
     from planner.io.atomic import check_writable, write_atomically
 
     if lang not in ("en", "ru"):
@@ -723,14 +722,14 @@ def report(
         raise _fail(f"{output}: cannot write in folder {output.parent}: {e.strerror}") from None
     s = _load(scenario)
     p = _read_plan_or_fail(plan)
-    if p.scenario_digest != scenario_digest(s):
-        if p.scenario != s.name:
-            raise _fail(f"{plan}: made for scenario '{p.scenario}', not for {scenario} ('{s.name}')")
+    if p.scenario != s.name:
+        raise _fail(f"{plan}: made for scenario '{p.scenario}', not for {scenario} ('{s.name}')")
+    document = _report_document(s, p, lang, plan, scenario)
+    if not document.verdict.same_version:
         err.print(
             f"warning: {plan} was made for another version of {scenario}; the report checks it against this one",
             highlight=False,
         )
-    document = _report_document(s, p, lang, plan, scenario)
     if kind is ReportFormat.html:
         from planner.report.html_report import html_text
 

@@ -10,6 +10,7 @@ language; scenario content (names, titles) is shown as written.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -83,6 +84,8 @@ class Table:
     xlsx: bool = True
     frozen_columns: int = 0
     """Leading columns that stay in view when a wide sheet scrolls (an effort matrix's institutions)."""
+    blank_zeros: bool = False
+    """Zeros are shown as empty cells (an effort matrix, as proposals print it; the workbook keeps the numbers)."""
 
     def kind(self, column: object) -> Kind:
         """How a column's values read."""
@@ -255,6 +258,29 @@ def _made_with(plan: Plan, lang: str) -> tuple[tuple[str, str], ...]:
     return tuple(rows)
 
 
+def cell_text(value: object, kind: str, lang: str, blank_zero: bool = False) -> str:
+    """A cell as people read it in a language: money without decimals, person-months with one where needed, shares as
+    percentages, yes/no as ✓/✗, empty for a missing value (and for 0 in an effort matrix, as proposals print it)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if kind in ("check", "flag"):
+        return "✓" if value else ("✗" if kind == "check" else "")
+    if kind in ("text", "month") or isinstance(value, str):
+        return str(value)
+    x = float(value)  # type: ignore[arg-type]
+    if blank_zero and x == 0:
+        return ""
+    if kind == "share":
+        return percent(x, lang, decimals=1)
+    if kind in ("money", "int"):
+        return number(x, lang)
+    if kind == "seconds":
+        return number(x, lang, decimals=1)
+    if kind == "pm":
+        return number(x, lang, decimals=0 if x.is_integer() else 1)
+    return number(x, lang, decimals=0 if x.is_integer() or abs(x) >= 100 else 2)
+
+
 # ---------------------------------------------------------------- sections
 
 
@@ -356,6 +382,7 @@ def _effort(verdict: Verdict, lang: str) -> Section:
             note=t("report.note.effort", lang),
             kinds=_person_months(summary),
             frozen_columns=1,
+            blank_zeros=True,
         ),
         Table(
             "effort",
@@ -377,6 +404,7 @@ def _effort(verdict: Verdict, lang: str) -> Section:
                 m,
                 kinds=_person_months(m),
                 xlsx=False,
+                blank_zeros=True,
             )
         )
     return Section(

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from planner.i18n import number, percent, t
+from planner.i18n import t
+from planner.report.document import cell_text
 from planner.report.tables import TOTAL, labelled
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def _table(table: Table, lang: str) -> dict[str, Any]:
     rows = []
     for values in df.itertuples(index=False):
         cells = [
-            {"text": cell_text(v, k, lang, blank_zero=table.key.startswith("effort")), "cls": _cell_class(v, k)}
+            {"text": cell_text(v, k, lang, blank_zero=table.blank_zeros), "cls": _cell_class(v, k)}
             for v, k in zip(values, kinds, strict=True)
         ]
         total = any(v == TOTAL for v in values[:3])
@@ -127,29 +128,6 @@ def _table(table: Table, lang: str) -> dict[str, Any]:
         "rows": rows,
         "wide": len(headers) > 12,
     }
-
-
-def cell_text(value: object, kind: str, lang: str, blank_zero: bool = False) -> str:
-    """A cell as people read it in a language: money without decimals, person-months with one where needed, shares as
-    percentages, yes/no as ✓/✗, empty for a missing value (and for 0 in an effort matrix, as proposals print it)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    if kind in ("check", "flag"):
-        return "✓" if value else ("✗" if kind == "check" else "")
-    if kind in ("text", "month") or isinstance(value, str):
-        return str(value)
-    x = float(value)  # type: ignore[arg-type]
-    if blank_zero and x == 0:
-        return ""
-    if kind == "share":
-        return percent(x, lang, decimals=1)
-    if kind in ("money", "int"):
-        return number(x, lang)
-    if kind == "seconds":
-        return number(x, lang, decimals=1)
-    if kind == "pm":
-        return number(x, lang, decimals=0 if x.is_integer() else 1)
-    return number(x, lang, decimals=0 if x.is_integer() or abs(x) >= 100 else 2)
 
 
 def _cell_class(value: object, kind: str) -> str:

@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from planner.i18n import t
-from planner.report.html_report import cell_text
+from planner.report.document import cell_text
 from planner.report.tables import TOTAL, _sheet_name, labelled
 
 if TYPE_CHECKING:

@@ -108,6 +108,18 @@ def test_a_plan_of_another_scenario_is_refused(tmp_path: Path, minimal_plan: Pat
     assert "made for scenario 'Minimal two-country program', not for" in result.stderr
 
 
+def test_a_plan_naming_work_the_scenario_lacks_is_refused(tmp_path: Path) -> None:
+    plan = solved("minimal.yaml")[1]
+    stray = plan.assignments[0].model_copy(update={"work_package": "U-99"})
+    path = tmp_path / "stray.json"
+    write_plan(plan.model_copy(update={"assignments": [stray, *plan.assignments[1:]]}), path)
+    out = tmp_path / "r.html"
+    result = planner("report", MINIMAL, path, "-o", out)
+    assert result.exit_code == ExitCode.INVALID_INPUT
+    assert "names work packages or execution options that the scenario does not have" in result.stderr
+    assert "warning" not in result.stderr and not out.exists()
+
+
 def test_a_plan_of_another_version_is_reported_with_a_warning(tmp_path: Path, minimal_plan: Path) -> None:
     changed = tmp_path / "minimal.yaml"
     changed.write_text(MINIMAL.read_text(encoding="utf-8").replace("capacity_pm: 5", "capacity_pm: 6"), "utf-8")
