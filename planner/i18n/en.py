@@ -525,4 +525,8 @@ TEXT: dict[str, str] = {
     "table.col.work_packages_led": "Work packages led",
     "report.table.funders": "Funders: whom each may pay, in which currency, its total cap",
     "report.sheet.funders": "Funders",
+    "report.card.cost_plain": "Total cost",
+    "report.card.country_cost": "Cost {country} (planning rates)",
+    "report.money_units": "money units",
+    "report.seconds": "{value} s",
 }

@@ -525,4 +525,8 @@ TEXT: dict[str, str] = {
     "table.col.work_packages_led": "Ведёт пакетов работ",
     "report.table.funders": "Источники финансирования: кому платят, в какой валюте, общий лимит",
     "report.sheet.funders": "Источники",
+    "report.card.cost_plain": "Общая стоимость",
+    "report.card.country_cost": "Стоимость {country} (по плановым курсам)",
+    "report.money_units": "денежных единицах",
+    "report.seconds": "{value} с",
 }

@@ -219,20 +219,24 @@ def _cards(verdict: Verdict, lang: str) -> tuple[Card, ...]:
     ]
     if not plan.found:
         return tuple(cards)
-    currency = k.reporting_currency or ""
+    currency = k.reporting_currency
+    total = t("report.card.cost", lang, currency=currency) if currency else t("report.card.cost_plain", lang)
     cards += [
         Card(t("plan.kpi.completion", lang), k.completion_month or "—"),
         Card(t("plan.kpi.planned", lang), number(k.planned, lang)),
         Card(t("plan.kpi.left_out", lang), number(k.left_out, lang)),
         Card(t("report.card.effort", lang), number(sum(a.effort_pm for a in plan.assignments), lang, decimals=1)),
-        Card(
-            t("report.card.cost", lang, currency=currency), number(k.cost_total, lang), t("report.card.cost_note", lang)
-        ),
+        Card(total, number(k.cost_total, lang), t("report.card.cost_note", lang)),
     ]
     for country, cost in k.cost_by_country.items():
         cap = k.budget_by_country.get(country)
         note = "" if cap is None else t("plan.kpi.of_budget", lang, share=percent(cost / cap, lang) if cap else "—")
-        cards.append(Card(t("plan.kpi.cost", lang, country=country, currency=currency), number(cost, lang), note))
+        label = (
+            t("plan.kpi.cost", lang, country=country, currency=currency)
+            if currency
+            else t("report.card.country_cost", lang, country=country)
+        )
+        cards.append(Card(label, number(cost, lang), note))
     return tuple(cards)
 
 
@@ -244,18 +248,27 @@ def _made_with(plan: Plan, lang: str) -> tuple[tuple[str, str], ...]:
     rows = [
         (t("report.made.engine", lang), info.engine),
         (t("report.made.ortools", lang), info.ortools_version),
-        (t("report.made.time_limit", lang), f"{number(info.time_limit_s, lang, decimals=1)} s"),
+        (t("report.made.time_limit", lang), _seconds(info.time_limit_s, lang)),
         (t("report.made.workers", lang), str(info.workers)),
         (t("report.made.seed", lang), str(info.seed)),
         (t("report.made.reproducible", lang), t("report.yes" if info.reproducible else "report.no", lang)),
     ]
     if info.wall_time_s is not None:
-        rows.append((t("report.made.wall_time", lang), f"{number(info.wall_time_s, lang, decimals=1)} s"))
+        rows.append((t("report.made.wall_time", lang), _seconds(info.wall_time_s, lang)))
     if info.first_plan_s is not None:
-        rows.append((t("report.made.first_plan", lang), f"{number(info.first_plan_s, lang, decimals=1)} s"))
+        rows.append((t("report.made.first_plan", lang), _seconds(info.first_plan_s, lang)))
     if info.note:
         rows.append((t("report.made.note", lang), info.note))
     return tuple(rows)
+
+
+def _seconds(x: float, lang: str) -> str:
+    return t("report.seconds", lang, value=number(x, lang, decimals=1))
+
+
+def _currency(plan: Plan, lang: str) -> str:
+    """The reporting currency, or words for the scenario's one unnamed unit of money."""
+    return plan.reporting_currency or t("report.money_units", lang)
 
 
 def cell_text(value: object, kind: str, lang: str, blank_zero: bool = False) -> str:
@@ -350,7 +363,7 @@ def _work_packages(verdict: Verdict, lang: str, critical_path: Sequence[str] | N
     df = schedule_tables.work_packages(scenario, plan, critical_path or ())
     if critical_path is None:
         df = df.drop(columns=["critical"])
-    currency = plan.reporting_currency or ""
+    currency = _currency(plan, lang)
     table = Table(
         "work_packages",
         t("report.table.work_packages", lang),
@@ -429,7 +442,7 @@ def _budget(verdict: Verdict, lang: str) -> Section:
         "budget",
         t("report.table.budget", lang),
         df,
-        note=t("report.note.budget", lang, currency=plan.reporting_currency or ""),
+        note=t("report.note.budget", lang, currency=_currency(plan, lang)),
         kinds=money,
         frozen_columns=2,
     )
@@ -443,7 +456,7 @@ def _funding(
     scenario, plan = verdict.scenario, verdict.plan
     caps = caps.astype({"year": object})
     caps["year"] = [t("report.total", lang) if pd.isna(y) else str(y) for y in caps["year"]]
-    currency = plan.reporting_currency or ""
+    currency = _currency(plan, lang)
     funders = summary_tables(summarize(scenario))["funders"].drop(columns=["cap_per_year", "shares"])
     parts = [
         Table("funders", t("report.table.funders", lang), funders, kinds={"total": "money"}),

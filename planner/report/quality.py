@@ -25,6 +25,8 @@ PROVEN_GAP = 1e-9
 """A relative gap this small is a proof that the value is the best possible."""
 FULL = 0.995
 """A cap or a capacity used to this share counts as reached."""
+OVER = 1e-6
+"""Beyond its limit by more than this share, a cap or capacity is broken, not tight (the banner names it)."""
 EDGE = 0.005
 """A share within this distance of the edge of its range counts as at the edge."""
 MOST_LINES = 8
@@ -98,8 +100,8 @@ def _limited(lines: list[str], lang: str) -> list[str]:
 def _caps(caps: pd.DataFrame, lang: str) -> list[str]:
     out = []
     for row in caps.itertuples(index=False):
-        if not (row.cap > 0) or row.use < FULL:
-            continue
+        if not (row.cap > 0) or not FULL <= row.use <= 1 + OVER:
+            continue  # a cap exceeded is a broken rule: the report's banner names it
         year = t("report.tight.in_all", lang) if pd.isna(row.year) else t("report.tight.in_year", lang, year=row.year)
         out.append(
             t(
@@ -116,7 +118,8 @@ def _caps(caps: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _capacity(capacity: pd.DataFrame, lang: str) -> list[str]:
-    full = capacity[(capacity["capacity_pm"] > 0) & (capacity["utilisation"] >= FULL)]
+    use = capacity["utilisation"]
+    full = capacity[(capacity["capacity_pm"] > 0) & (use >= FULL) & (use <= 1 + OVER)]  # over it: a broken rule
     out = []
     for institution, rows in full.groupby("institution", sort=False):
         months = sorted(rows["month"])

@@ -142,6 +142,14 @@ def test_a_plan_that_breaks_a_rule_is_flagged_at_the_top_and_not_called_proven()
     assert len(report.banner.lines) == len(violations)
     assert "precedence" in " ".join(report.banner.lines)
     assert proof(report.verdict)["proven"].isna().all()
+    tight = [item.text for item in report.sections[-1].items]
+    over = {v.message.split(" in ")[1].split(",")[0] for v in violations if v.rule == "capacity"}
+    assert over and not [m for m in over if m in " ".join(tight)]  # over capacity is a broken rule, not a tight one
+    assert [c.label for c in report.cards if "cost" in c.label.lower()] == [
+        "Total cost",
+        "Cost BY (planning rates)",
+        "Cost RU (planning rates)",
+    ]  # the scenario names no currency
     html = html_text(report)
     assert html.index('class="banner error"') < html.index('id="kpis"')  # before anything else is said
     assert t("chart.violation", "en") in html  # crossed on the Gantt
