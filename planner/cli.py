@@ -759,7 +759,7 @@ def report(
 
 def _report_document(s: Scenario, p: Plan, lang: str, plan: Path, scenario: Path) -> Report:
     """The report's content, or exit 2 when the plan names work the scenario does not have."""
-    from planner.report.document import build
+    from planner.report.contents import build
 
     headings: dict[str, str] = {}
     if p.explanation:  # the explainer's headings, to say in the report's language why no plan exists

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from planner.report.document import build
+from planner.report.contents import build
 from planner.report.html_report import html_text
 from tests.conftest import solved
 

@@ -19,7 +19,7 @@ from planner.domain.settings import SolverSettings
 from planner.i18n import en, number, ru, t
 from planner.problem.calendar import month_number, month_text
 from planner.report import money_tables, schedule_tables
-from planner.report.document import Report, build
+from planner.report.contents import build
 from planner.report.html_report import html_text
 from planner.report.quality import proof, tight_spots
 from planner.report.tables import TOTAL, budget_use, capacity_use, kpis
@@ -29,6 +29,7 @@ from tests.conftest import scenario, solved, wps
 
 if TYPE_CHECKING:
     from planner.domain.scenario import Scenario
+    from planner.report.document import Report
 
 DEMO = "belarus-tomsk-2025-2030.yaml"
 MB = 1_000_000
