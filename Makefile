@@ -1,5 +1,5 @@
 # Two entry points for a fresh machine with only Python and pip (see README):
-#   make demo   solve the Belarus–Tomsk demo scenario, check the plan, write it to out/
+#   make demo   solve the Belarus–Tomsk demo scenario, check the plan, write it and its report to out/
 #   make test   run lint, type checks and the test suite (installs Debian's chromium for the browser test)
 #   make app    start the web app: streamlit run app.py
 PYTHON ?= python3
@@ -22,6 +22,9 @@ demo: $(STAMP)
 	$(BIN)/planner validate scenarios/belarus-tomsk-2025-2030.yaml
 	$(BIN)/planner solve scenarios/belarus-tomsk-2025-2030.yaml -o out/belarus-tomsk-plan.json --time-limit 30
 	$(BIN)/planner check scenarios/belarus-tomsk-2025-2030.yaml out/belarus-tomsk-plan.json
+	$(BIN)/planner report scenarios/belarus-tomsk-2025-2030.yaml out/belarus-tomsk-plan.json -o out/belarus-tomsk-report.xlsx
+	$(BIN)/planner report scenarios/belarus-tomsk-2025-2030.yaml out/belarus-tomsk-plan.json -o out/belarus-tomsk-report.html
+	@echo "The plan's report (opens offline in a browser): $(CURDIR)/out/belarus-tomsk-report.html"
 
 app: $(STAMP)
 	$(BIN)/streamlit run app.py

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the solver (and OR-Tools) load only for commands that solve
     from planner.domain.plan import Plan
     from planner.domain.scenario import Scenario
     from planner.domain.settings import SolverSettings
+    from planner.report.document import Report
 
 
 class ExitCode(IntEnum):
@@ -735,6 +736,124 @@ def diff(
     sys.stdout.write(render_plan_diff(c, fmt.value, lang, str(a), str(b), changes))
     if not plans_identical(c):
         raise typer.Exit(ExitCode.VIOLATIONS)
+
+
+class ReportFormat(StrEnum):
+    """What `planner report` writes."""
+
+    html = "html"
+    xlsx = "xlsx"
+
+
+REPORT_SUFFIXES = {".html": ReportFormat.html, ".htm": ReportFormat.html, ".xlsx": ReportFormat.xlsx}
+
+
+@app.command()
+def report(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    plan: Annotated[
+        Path, typer.Argument(help="Plan file (.json or .yaml) of this scenario, written by `planner solve`.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Report file to write: .html or .xlsx.")],
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="html or xlsx; default: from the output file's suffix."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="Language of headings, labels and numbers: en or ru.")] = "en",
+) -> None:
+    """Write a plan's report for a meeting or a proposal: one self-contained HTML file, or an Excel workbook.
+
+    Example: `planner report scenarios/belarus-tomsk-2025-2030.yaml plan.json -o report.html`
+
+    The plan is first checked against the scenario by the independent checker; the report opens with the verdict
+    and the key figures, then: the plan's quality (per priority its value, bound, gap and whether it is proven best),
+    the Gantt by program, the work packages (lead institution, person-months, first and last month), staff effort
+    (institutions × work packages, with totals), capacity use, budget per institution and year, funding by source
+    and country against caps and shares, the funding Sankey, deliverables, milestones and deadlines, left-out work
+    and why, and where the plan is tight (or why no plan exists).
+
+    The HTML file works offline (plotly.js inlined once, no network request) and prints on A4 landscape.
+    `--format xlsx` (or an .xlsx name) writes the same tables, one sheet each, headers in words;
+    `--lang ru` writes headings, labels and numbers in Russian (scenario names as written).
+
+    A plan that breaks a rule of the scenario is still reported, with every broken rule at the top of the report: the
+    command warns and exits 1. A plan made for another version of the scenario is reported with a warning (exit 0); one
+    made for another scenario (another name, or work packages or options this scenario lacks) is refused (exit 2).
+    """
+    from planner.io.atomic import check_writable, write_atomically
+
+    if lang not in ("en", "ru"):
+        raise _fail(f"--lang {lang}: choose en or ru")
+    kind = fmt or REPORT_SUFFIXES.get(output.suffix.lower())
+    if kind is None:
+        raise _fail(f"{output}: name a .html or .xlsx file, or give --format html|xlsx")
+    if not output.parent.is_dir():
+        raise _fail(f"{output}: folder {output.parent} does not exist")
+    if output.is_dir():
+        raise _fail(f"{output}: is a folder; give the path of a report file")
+    try:
+        check_writable(output)
+    except OSError as e:
+        raise _fail(f"{output}: cannot write in folder {output.parent}: {e.strerror}") from None
+    s = _load(scenario)
+    p = _read_plan_or_fail(plan)
+    if p.scenario != s.name:
+        raise _fail(f"{plan}: made for scenario '{p.scenario}', not for {scenario} ('{s.name}')")
+    document = _report_document(s, p, lang, plan, scenario)
+    if not document.verdict.same_version:
+        err.print(
+            f"warning: {plan} was made for another version of {scenario}; the report checks it against this one",
+            highlight=False,
+        )
+    if kind is ReportFormat.html:
+        from planner.report.html_report import html_text
+
+        data = html_text(document).encode("utf-8")
+    else:
+        from planner.report.xlsx_report import xlsx_bytes
+
+        data = xlsx_bytes(document)
+    try:
+        write_atomically(output, data)
+    except OSError as e:
+        raise _fail(f"{output}: cannot write the report: {e.strerror}") from None
+    verdict = document.verdict
+    what = f"{_count(len(p.assignments), 'work package')}" if p.found else f"no plan ({p.status.value})"
+    size = f"{len(data) / 1e6:.1f} MB" if len(data) >= 1e6 else f"{len(data) / 1e3:.0f} kB"
+    out.print(f"{output}: report written ({size}, {what})", highlight=False)
+    if verdict.violations:
+        n = len(verdict.violations)
+        err.print(
+            f"warning: {plan} breaks {_count(n, 'rule')} of {scenario}; the report says so at its top "
+            f"(`planner check {scenario} {plan}` lists them)",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(ExitCode.VIOLATIONS)
+
+
+def _report_document(s: Scenario, p: Plan, lang: str, plan: Path, scenario: Path) -> Report:
+    """The report's content, or exit 2 when the plan names work the scenario does not have."""
+    from planner.report.contents import build
+
+    headings: dict[str, str] = {}
+    if p.explanation:  # the explainer's headings, to say in the report's language why no plan exists
+        from planner.diagnose.conflict import HEADINGS
+
+        headings = HEADINGS
+    try:
+        return build(s, p, lang, plan.name, _critical_path(s, p), headings)
+    except ValueError as e:
+        raise _fail(f"{plan}: {e}; it was made for another scenario than {scenario}") from None
+
+
+def _critical_path(s: Scenario, p: Plan) -> list[str] | None:
+    """The plan's critical path (work packages in order) for the report, or None when it is not known.
+
+    Hook: the critical-path analysis (`planner.diagnose.timing`, issue 18 item 3) is wired here when it lands; the
+    report then names the path under the Gantt and marks its work packages in the list.
+    """
+    return None
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from planner.io.yamlio import dump_yaml_text
 from tests.conftest import DATA, SCENARIOS, TINY, merge, wps
 
 MINIMAL = SCENARIOS / "minimal.yaml"
-COMMANDS = [["validate"], ["solve"], ["check"], ["explain"], ["schema"], ["import", "psplib"]]
+COMMANDS = [["validate"], ["solve"], ["check"], ["explain"], ["schema"], ["import", "psplib"], ["report"]]
 
 
 def planner(*args: str | Path) -> Result:
