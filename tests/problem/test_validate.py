@@ -285,6 +285,11 @@ CASES: list[tuple[str, list[Edit], list[str]]] = [
         ["FILE:26: work_packages[1].program: unknown program 'drones' (known: uav)"],
     ),
     (
+        "unknown-proposer",
+        [("    program: uav\n    title: Планер\n", "    program: uav\n    title: Планер\n    proposed_by: tsu\n")],
+        ["FILE:28: work_packages[1].proposed_by: unknown institution or country 'tsu' (known: BY, RU, bsuir, tpu)"],
+    ),
+    (
         "unknown-facility",
         [after_u02("    facilities: {wind-tunnel: 1}\n")],
         [
