@@ -36,14 +36,15 @@ class ExitCode(IntEnum):
     """What a `planner` command's exit status means."""
 
     OK = 0  # plan found / file valid / plan passes the check
-    VIOLATIONS = 1  # `check`: the plan breaks a rule; `diff`: the two files differ
+    VIOLATIONS = 1  # `check`: the plan breaks a rule; `diff`: the two files differ; `duplicates`: some found
     INVALID_INPUT = 2  # a file is missing, unreadable or invalid
     INFEASIBLE = 3  # proven: no plan exists
     NO_PLAN_IN_TIME = 4  # no plan found within the time limit (none proven impossible either)
 
 
 EPILOG = (
-    "Exit codes: 0 plan found or file valid, 1 plan breaks a rule (check) or the files differ (diff), 2 invalid input, "
+    "Exit codes: 0 plan found or file valid, 1 plan breaks a rule (check), the files differ (diff) or duplicates "
+    "were found (duplicates), 2 invalid input, "
     "3 proven infeasible, 4 no plan within the time limit."
 )
 
@@ -659,6 +660,41 @@ def diff(
     changes = diff_scenarios(sa, sb) if len(scenario) == 2 else None
     sys.stdout.write(render_plan_diff(c, fmt.value, lang, str(a), str(b), changes))
     if not plans_identical(c):
+        raise typer.Exit(ExitCode.VIOLATIONS)
+
+
+@app.command()
+def duplicates(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", "-t", help="Report pairs scored at or above this (0 to 1; default 0.5)."),
+    ] = 0.5,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = DiffFormat.text,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the output: en or ru.")] = "en",
+) -> None:
+    """Find work packages proposed by different sides that look like the same work (exit 1 if any, like `diff`).
+
+    Example: `planner duplicates scenarios/belarus-tomsk-2025-2030.yaml --lang ru`
+
+    Pairs of work packages of different proposers (`proposed_by`: another institution or country; a work
+    package without one is compared with all) that are not yet in one overlap group are scored from 0 to 1
+    by title, description, keywords, required competencies, effort and program, Russian and English alike
+    (through a glossary of the program's terms: there is no translation model). Each pair comes with what
+    matched and a suggested overlap group to paste under `overlap_groups`. Exit 0 when no pair reaches the
+    threshold, 1 when some do, 2 for invalid input.
+    """
+    from planner.review.duplicates import find_duplicates
+    from planner.review.render import render_duplicates
+
+    if lang not in ("en", "ru"):
+        raise _fail(f"--lang {lang}: choose en or ru")
+    if not 0 <= threshold <= 1:
+        raise _fail(f"--threshold {threshold}: choose a number from 0 to 1")
+    s = _load(scenario)
+    found = find_duplicates(s, threshold)
+    sys.stdout.write(render_duplicates(s, found, threshold, fmt.value, lang))
+    if found:
         raise typer.Exit(ExitCode.VIOLATIONS)
 
 
