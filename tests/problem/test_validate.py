@@ -110,7 +110,7 @@ CASES: list[tuple[str, list[Edit], list[str]]] = [
         "unknown-key",
         [("    effort_pm: 10\n", "    effort: 10\n")],
         [
-            "FILE:29: work_packages[1].effort: unknown key 'effort' (valid keys: id, program, title, requires, "
+            "FILE:29: work_packages[1].effort: unknown key 'effort' (valid keys: id, program, title, description, keywords, proposed_by, requires, "
             "effort_pm, duration, earliest_start, deadline, due, after, value, mandatory, facilities, options, "
             "deliverables, note)"
         ],
