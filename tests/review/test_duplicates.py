@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from benchmarks.duplicates import TARGET_PRECISION, TARGET_RECALL, evaluate, fitted_weights
@@ -10,6 +12,9 @@ from planner.review.glossary import CONCEPTS
 from planner.review.render import group_yaml, render_duplicates
 from planner.review.text import terms
 from tests.conftest import scenario, wps
+
+if TYPE_CHECKING:
+    from planner.domain.scenario import Scenario
 
 PROPOSALS = wps(
     # a Russian paraphrase: other words for the same body and tank
@@ -47,34 +52,34 @@ PROPOSALS = wps(
 )
 
 
-def _pairs(s: object) -> dict[frozenset[str], float]:
-    return {frozenset((d.a, d.b)): d.score for d in find_duplicates(s)}  # type: ignore[arg-type]
+def _pairs(s: Scenario) -> dict[frozenset[str], float]:
+    return {frozenset((d.a, d.b)): d.score for d in find_duplicates(s)}
 
 
 @pytest.fixture
-def proposals() -> object:
+def proposals() -> Scenario:
     return scenario(work_packages=PROPOSALS)
 
 
-def test_a_russian_paraphrase_is_found(proposals: object) -> None:
+def test_a_russian_paraphrase_is_found(proposals: Scenario) -> None:
     assert _pairs(proposals)[frozenset(("W-02", "W-03"))] >= DEFAULT_THRESHOLD
 
 
-def test_a_russian_and_an_english_title_of_the_same_work_are_found(proposals: object) -> None:
-    found = {frozenset((d.a, d.b)): d for d in find_duplicates(proposals)}  # type: ignore[arg-type]
+def test_a_russian_and_an_english_title_of_the_same_work_are_found(proposals: Scenario) -> None:
+    found = {frozenset((d.a, d.b)): d for d in find_duplicates(proposals)}
     d = found[frozenset(("U-02", "U-03"))]
     title = next(e for e in d.evidence if e.field == "title")
     assert "контроллер/controller" in title.detail and "БАС/UAV" in title.detail
 
 
-def test_a_near_miss_stays_below_the_threshold(proposals: object) -> None:
-    index = Index(proposals)  # type: ignore[arg-type]
+def test_a_near_miss_stays_below_the_threshold(proposals: Scenario) -> None:
+    index = Index(proposals)
     score, evidence = explain_pair(index, "F-04", "F-05")
     assert score < DEFAULT_THRESHOLD
     assert any(e.field == "contrast" and "Зимние" in e.detail for e in evidence)
 
 
-def test_one_side_twice_is_not_reported(proposals: object) -> None:
+def test_one_side_twice_is_not_reported(proposals: Scenario) -> None:
     assert frozenset(("D-01", "D-02")) not in _pairs(proposals)
 
 
@@ -89,21 +94,19 @@ def test_a_proposer_may_be_a_country_and_unknown_proposers_are_compared_with_all
     assert set(_pairs(s)) == {frozenset(("A", "B")), frozenset(("B", "C"))}  # a is in BY: A and C are one side
 
 
-def test_pairs_already_in_one_group_are_left_out_and_a_group_is_extended(proposals: object) -> None:
+def test_pairs_already_in_one_group_are_left_out_and_a_group_is_extended(proposals: Scenario) -> None:
     grouped = scenario(
-        **{
-            "work_packages": PROPOSALS
-            + wps(
-                {
-                    "id": "W-09",
-                    "title": "Composite body and tank for the fire truck",
-                    "proposed_by": "b",
-                    "effort_pm": 25,
-                    "mandatory": False,
-                }
-            ),
-            "overlap_groups": [{"id": "body", "members": ["W-02", "W-09"]}],
-        }
+        work_packages=PROPOSALS
+        + wps(
+            {
+                "id": "W-09",
+                "title": "Composite body and tank for the fire truck",
+                "proposed_by": "b",
+                "effort_pm": 25,
+                "mandatory": False,
+            }
+        ),
+        overlap_groups=[{"id": "body", "members": ["W-02", "W-09"]}],
     )
     found = {frozenset((d.a, d.b)): d for d in find_duplicates(grouped)}
     assert frozenset(("W-02", "W-09")) not in found
@@ -111,17 +114,17 @@ def test_pairs_already_in_one_group_are_left_out_and_a_group_is_extended(proposa
     assert (d.group_id, d.extends, d.members) == ("body", "body", ("W-02", "W-09", "W-03"))
 
 
-def test_two_mandatory_members_make_a_required_group_of_optional_work(proposals: object) -> None:
-    d = next(d for d in find_duplicates(proposals) if {d.a, d.b} == {"U-02", "U-03"})  # type: ignore[arg-type]
+def test_two_mandatory_members_make_a_required_group_of_optional_work(proposals: Scenario) -> None:
+    d = next(d for d in find_duplicates(proposals) if {d.a, d.b} == {"U-02", "U-03"})
     assert (d.group_id, d.required, d.make_optional) == ("same-work-U-02-U-03", True, ("U-02", "U-03"))
-    text = render_duplicates(proposals, [d], 0.5)  # type: ignore[arg-type]
+    text = render_duplicates(proposals, [d], 0.5)
     assert group_yaml(d).startswith("  - id: same-work-U-02-U-03\n    members: [U-02, U-03]\n    required: true\n")
     assert "mark U-02, U-03 `mandatory: false`" in text
 
 
-def test_the_same_scenario_gives_the_same_answer(proposals: object) -> None:
-    first = render_duplicates(proposals, find_duplicates(proposals), 0.5, "json")  # type: ignore[arg-type]
-    assert render_duplicates(proposals, find_duplicates(proposals), 0.5, "json") == first  # type: ignore[arg-type]
+def test_the_same_scenario_gives_the_same_answer(proposals: Scenario) -> None:
+    first = render_duplicates(proposals, find_duplicates(proposals), 0.5, "json")
+    assert render_duplicates(proposals, find_duplicates(proposals), 0.5, "json") == first
 
 
 def test_glossary_words_name_one_concept_each() -> None:
