@@ -426,4 +426,6 @@ TEXT: dict[str, str] = {
     "dups.made": "Overlap group {group} added with {members}.",
     "dups.made_optional": "{wps} marked optional: at most one member of the group is done.",
     "dups.invalid": "Fix the scenario's problems first: duplicates are looked for in a valid scenario.",
+    "dups.look": "Look for duplicates",
+    "dups.more": "… and {n} more pairs: `planner duplicates` lists them all.",
 }
