@@ -47,8 +47,8 @@ WEIGHTS: dict[str, float] = {
 """Logistic weights, fitted on the labelled set's dev split (`python -m benchmarks.duplicates --fit`)."""
 
 _WRITTEN = re.compile(r"[0-9A-Za-zА-Яа-яЁё]+")
-PROPOSER_TAG = re.compile(r"\((?:предложени[ея]|proposal|proposed by|suggested by)\b[^)]*\)", re.IGNORECASE)
-"""A proposer's tag in a title, `(предложение ТУСУР)`: it tells sides apart, not the work."""
+PROPOSER_TAG = re.compile(r"\([^)]*\b(?:предложени[ея]|proposal|proposed by)\b[^)]*\)", re.IGNORECASE)
+"""A proposer's tag in a title, `(предложение ТУСУР)`, `(second proposal)`: it tells sides apart, not the work."""
 
 
 @dataclass(frozen=True)
