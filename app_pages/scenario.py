@@ -3,10 +3,12 @@
 import streamlit as st
 
 from app_pages import state
-from planner.i18n import t
+from planner.i18n import number, t
 from planner.io.workspace import list_scenarios
 from planner.report.summary import summarize, summary_tables
 from planner.report.tables import display
+from planner.review.duplicates import DEFAULT_THRESHOLD
+from planner.review.render import evidence_words, group_yaml, side_words
 from planner.ui.editing import problem_location
 
 lang = state.lang()
@@ -115,3 +117,34 @@ st.caption(t("scenario.horizon", lang, first=summary.horizon.first_month, last=s
 for key, frame in summary_tables(summary).items():
     st.markdown(f"**{t(f'scenario.table.{key}', lang)}**")
     st.dataframe(display(frame, lang), hide_index=True, width="stretch")
+
+st.subheader(t("dups.heading", lang))
+made = state.made_overlap_group()
+if made is not None:
+    group, members, optional = made
+    st.success(t("dups.made", lang, group=group, members=", ".join(members)))
+    if optional:
+        st.caption(t("dups.made_optional", lang, wps=", ".join(optional)))
+    st.button(t("dups.undo", lang, group=group), key="dup-undo", on_click=state.undo_overlap_group)
+found = state.duplicates(edit, look=st.session_state.get("dup-look", False))
+if found is None:
+    st.button(t("dups.look", lang), key="dup-look")
+elif not found:
+    st.caption(t("dups.none", lang, threshold=number(DEFAULT_THRESHOLD, lang, decimals=2)))
+else:
+    st.caption(t("dups.caption", lang, threshold=number(DEFAULT_THRESHOLD, lang, decimals=2)))
+    titles = {wp.id: wp.title for wp in scenario.work_packages}
+    SHOWN = 20
+    for k, d in enumerate(found[:SHOWN]):
+        with st.container(border=True):
+            st.markdown(
+                f"**{number(d.score, lang, decimals=2)}** · **{d.a}** {titles[d.a]} ({side_words(scenario, d.a, lang)})"
+                f" ↔ **{d.b}** {titles[d.b]} ({side_words(scenario, d.b, lang)})"
+            )
+            st.caption(" · ".join(evidence_words(d, lang)))
+            st.code(group_yaml(d, lang, indent=""), language="yaml")
+            st.button(
+                t("dups.make_group", lang), key=f"dup-make-{k}", on_click=state.make_overlap_group, args=(d, lang)
+            )
+    if len(found) > SHOWN:
+        st.caption(t("dups.more", lang, n=len(found) - SHOWN))

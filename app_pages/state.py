@@ -17,8 +17,9 @@ import streamlit as st
 
 from planner.diagnose.why import WhyCache
 from planner.domain.settings import SolverSettings
-from planner.i18n import DEFAULT, LANGUAGES, t
+from planner.i18n import DEFAULT, LANGUAGES, number, t
 from planner.io.workspace import OpenedScenario, SaveResult, list_scenarios, open_scenario
+from planner.review.duplicates import Duplicate, find_duplicates
 from planner.ui import uploads
 from planner.ui.editing import EditSession
 from planner.ui.figures import FigureCache
@@ -296,3 +297,47 @@ def add_plan_file(name: str, data: bytes) -> list[str]:
     if plan.scenario_digest != scenario_digest(edit.scenario):
         return [t("compare.upload_other_version", lang(), name=name)]
     return []
+
+
+AUTO_DUPLICATES_WPS = 500
+"""Up to this many work packages the Scenario page looks for duplicates by itself; beyond, when asked (seconds)."""
+
+
+def duplicates(edit: EditSession, look: bool = False) -> list[Duplicate] | None:
+    """Suggested duplicates of the open scenario, found once per text; None for a large program until `look`."""
+    cached = st.session_state.get("dups")
+    if cached is not None and cached[0] == edit.text:
+        found: list[Duplicate] = cached[1]
+        return found
+    if edit.scenario is None or (len(edit.scenario.work_packages) > AUTO_DUPLICATES_WPS and not look):
+        return None
+    found = find_duplicates(edit.scenario)
+    st.session_state["dups"] = (edit.text, found)
+    return found
+
+
+def make_overlap_group(d: Duplicate, lang: str) -> None:
+    """Button callback: the suggested overlap group as an edit of the open scenario (with undo)."""
+    edit = session()
+    note = t("dups.note", lang, score=number(d.score, lang, decimals=2))
+    if edit is not None and edit.add_overlap_group(d.group_id, d.members, d.required, note, d.make_optional):
+        st.session_state["dups_made"] = (edit.text, d.group_id, d.members, d.make_optional)
+
+
+def made_overlap_group() -> tuple[str, tuple[str, ...], tuple[str, ...]] | None:
+    """The overlap group the last edit made from a suggestion (id, members, work packages made optional), if the
+    scenario has not been edited since."""
+    made = st.session_state.get("dups_made")
+    edit = session()
+    if made is None or edit is None or edit.text != made[0]:
+        return None
+    return made[1], made[2], made[3]
+
+
+def undo_overlap_group() -> None:
+    """Button callback: take back the overlap group made from a suggestion (the last edit)."""
+    if made_overlap_group() is not None:
+        edit = session()
+        assert edit is not None
+        edit.undo()
+    st.session_state.pop("dups_made", None)

@@ -38,14 +38,15 @@ class ExitCode(IntEnum):
     """What a `planner` command's exit status means."""
 
     OK = 0  # plan found / file valid / plan passes the check
-    VIOLATIONS = 1  # `check`: the plan breaks a rule; `diff`: the two files differ
+    VIOLATIONS = 1  # `check`: the plan breaks a rule; `diff`: the two files differ; `duplicates`: some found
     INVALID_INPUT = 2  # a file is missing, unreadable or invalid
     INFEASIBLE = 3  # proven: no plan exists
     NO_PLAN_IN_TIME = 4  # no plan found within the time limit (none proven impossible either)
 
 
 EPILOG = (
-    "Exit codes: 0 plan found or file valid, 1 plan breaks a rule (check) or the files differ (diff), 2 invalid input, "
+    "Exit codes: 0 plan found or file valid, 1 plan breaks a rule (check), the files differ (diff) or duplicates "
+    "were found (duplicates), 2 invalid input, "
     "3 proven infeasible, 4 no plan within the time limit."
 )
 
@@ -848,12 +849,49 @@ def _report_document(s: Scenario, p: Plan, lang: str, plan: Path, scenario: Path
 
 
 def _critical_path(s: Scenario, p: Plan) -> list[str] | None:
-    """The plan's critical path (work packages in order) for the report, or None when it is not known.
+    """The plan's longest critical path (work packages in order, `planner.diagnose.timing`) for the report, which
+    names it under the Gantt and marks its work packages in the list; None for a plan without a schedule."""
+    if not p.found:
+        return None
+    from planner.diagnose.timing import plan_timing
 
-    Hook: the critical-path analysis (`planner.diagnose.timing`, issue 18 item 3) is wired here when it lands; the
-    report then names the path under the Gantt and marks its work packages in the list.
+    paths = plan_timing(s, p).critical_paths
+    return list(max(paths, key=len)) if paths else []
+
+
+@app.command()
+def duplicates(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    threshold: Annotated[
+        float,
+        typer.Option("--threshold", "-t", help="Report pairs scored at or above this (0 to 1; default 0.5)."),
+    ] = 0.5,
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, markdown or json.")] = DiffFormat.text,
+    lang: Annotated[str, typer.Option("--lang", help="Language of the output: en or ru.")] = "en",
+) -> None:
+    """Find work packages proposed by different sides that look like the same work (exit 1 if any, like `diff`).
+
+    Example: `planner duplicates scenarios/belarus-tomsk-2025-2030.yaml --lang ru`
+
+    Pairs of work packages of different proposers (`proposed_by`: another institution or country; a work
+    package without one is compared with all) that are not yet in one overlap group are scored from 0 to 1
+    by title, description, keywords, required competencies, effort and program, Russian and English alike
+    (through a glossary of the program's terms: there is no translation model). Each pair comes with what
+    matched and a suggested overlap group to paste under `overlap_groups`. Exit 0 when no pair reaches the
+    threshold, 1 when some do, 2 for invalid input.
     """
-    return None
+    from planner.review.duplicates import find_duplicates
+    from planner.review.render import render_duplicates
+
+    if lang not in ("en", "ru"):
+        raise _fail(f"--lang {lang}: choose en or ru")
+    if not 0 <= threshold <= 1:
+        raise _fail(f"--threshold {threshold}: choose a number from 0 to 1")
+    s = _load(scenario)
+    found = find_duplicates(s, threshold)
+    sys.stdout.write(render_duplicates(s, found, threshold, fmt.value, lang))
+    if found:
+        raise typer.Exit(ExitCode.VIOLATIONS)
 
 
 def main() -> None:

@@ -459,3 +459,54 @@ def test_solve_refuses_a_today_that_is_not_a_month_or_comes_without_a_baseline(t
     assert result.exit_code == ExitCode.INVALID_INPUT and "give a month as YYYY-MM" in result.output
     missing = planner("solve", MINIMAL, "-o", tmp_path / "p.json", "--baseline", tmp_path / "none.json")
     assert missing.exit_code == ExitCode.INVALID_INPUT and "file not found" in missing.output
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+@pytest.fixture
+def proposed_twice(tmp_path: Path) -> Path:
+    """BY and RU both propose the flight controller, one title in Russian and one in English."""
+    changes = {
+        "work_packages": wps(
+            {"id": "U-02", "title": "Бортовой контроллер полёта для тяжёлого БАС", "proposed_by": "a"},
+            {"id": "U-03", "title": "Flight controller for a heavy UAV", "proposed_by": "b", "mandatory": False},
+            {"id": "F-01", "title": "Зимние испытания харвестера", "proposed_by": "b"},
+        )
+    }
+    return write_scenario(tmp_path / "proposals.yaml", merge(TINY, changes))
+
+
+def test_duplicates_exits_1_with_the_pair_its_evidence_and_a_group_to_paste(proposed_twice: Path) -> None:
+    result = planner("duplicates", proposed_twice)
+    assert result.exit_code == ExitCode.VIOLATIONS, result.output
+    assert "U-02 (a, BY) ↔ U-03 (b, RU)" in result.output
+    assert "контроллер/controller" in result.output
+    assert "- id: same-work-U-02-U-03\n" in result.output and "members: [U-02, U-03]" in result.output
+
+
+def test_duplicates_exits_0_when_none_reach_the_threshold(proposed_twice: Path) -> None:
+    result = planner("duplicates", proposed_twice, "--threshold", "0.99")
+    assert result.exit_code == ExitCode.OK, result.output
+    assert "No pair of work packages" in result.output
+    assert planner("duplicates", SCENARIOS / "belarus-tomsk-2025-2030.yaml").exit_code == ExitCode.OK
+
+
+def test_duplicates_in_json_and_markdown_and_in_russian(proposed_twice: Path) -> None:
+    data = json.loads(planner("duplicates", proposed_twice, "--format", "json").output)
+    (pair,) = data["pairs"]
+    assert (pair["a"], pair["b"], pair["group"]["members"]) == ("U-02", "U-03", ["U-02", "U-03"])
+    assert {e["field"] for e in pair["evidence"]} >= {"title", "competencies", "effort", "program"}
+    markdown = planner("duplicates", proposed_twice, "--format", "markdown", "--lang", "ru").output
+    assert markdown.startswith("### Возможные дубли предложений") and "```yaml" in markdown
+    assert "название" in markdown
+
+
+@pytest.mark.parametrize(("args", "message"), [(["--threshold", "1.5"], "from 0 to 1"), (["--lang", "de"], "en or ru")])
+def test_duplicates_refuses_bad_options_with_exit_2(proposed_twice: Path, args: list[str], message: str) -> None:
+    result = planner("duplicates", proposed_twice, *args)
+    assert result.exit_code == ExitCode.INVALID_INPUT and message in result.output
+
+
+def test_duplicates_of_a_missing_file_exits_2(tmp_path: Path) -> None:
+    assert planner("duplicates", tmp_path / "none.yaml").exit_code == ExitCode.INVALID_INPUT

@@ -25,11 +25,12 @@ ALLOWED: dict[str, set[str]] = {
     "diagnose": {"domain", "io", "problem", "construct", "cpsat", "check", "i18n"},
     "importers": {"domain", "io", "problem", "construct"},
     "report": {"domain", "io", "problem", "check", "diagnose", "i18n"},
-    "ui": {"domain", "io", "problem", "construct", "cpsat", "check", "diagnose", "report", "i18n"},
+    "review": {"domain", "i18n"},
+    "ui": {"domain", "io", "problem", "construct", "cpsat", "check", "diagnose", "report", "review", "i18n"},
 }
 """What each subpackage may import from the others (besides itself); `cli` and the package root may import all."""
 
-SOLVER_FREE = {"domain", "io", "problem", "construct", "check", "report", "i18n"}
+SOLVER_FREE = {"domain", "io", "problem", "construct", "check", "report", "review", "i18n"}
 """Subpackages whose import must not load OR-Tools (settings validate raw CP-SAT parameters lazily, when given)."""
 
 

@@ -298,6 +298,21 @@ class WorkPackage(Model):
     id: Id
     program: Id = Field(description="Program it belongs to.")
     title: str = Field(default="", description="Short title, in any script.")
+    description: str = Field(
+        default="", max_length=10 * MAX_TEXT, description="What the work is and what it delivers, in any script."
+    )
+    keywords: list[Annotated[str, StringConstraints(max_length=100)]] = Field(
+        max_length=MAX_REFS,
+        default_factory=list,
+        description="Free keywords in any script (e.g. GaN, HEMT, пассивация); `planner duplicates` compares them.",
+    )
+    proposed_by: Id | None = Field(
+        default=None,
+        description=(
+            "Institution (or country) that proposed it: work proposed by different sides is what "
+            "`planner duplicates` compares."
+        ),
+    )
     requires: dict[Id, Level] = Field(
         max_length=MAX_REFS, default_factory=dict, description="Required competencies and minimum levels."
     )

@@ -215,6 +215,8 @@ def _work_package_refs(s: Scenario, known: _Known) -> Iterator[tuple[Loc, str]]:
     for w, wp in enumerate(s.work_packages):
         base: Loc = ("work_packages", w)
         yield from _ref((*base, "program"), "program", wp.program, known.programs)
+        proposers = known.institutions | known.countries
+        yield from _ref((*base, "proposed_by"), "institution or country", wp.proposed_by, proposers)
         for c in wp.requires:
             yield from _ref((*base, "requires", c), "competency", c, known.competencies)
         for fac_id in wp.facilities:

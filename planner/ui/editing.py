@@ -18,7 +18,7 @@ import pandas as pd
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from planner.domain.scenario import Objective, Scenario, Term
+from planner.domain.scenario import Objective, OverlapGroup, Scenario, Term, WorkPackage
 from planner.io.yamledit import (
     after_key,
     append_item,
@@ -66,6 +66,7 @@ __all__ = [
     "EditSession",
     "Table",
     "Undone",
+    "add_overlap_group",
     "apply_table",
     "problem_location",
     "set_priorities",
@@ -468,6 +469,38 @@ def set_priorities(
     return new
 
 
+# ---------------------------------------------------------------- overlap groups
+
+
+def add_overlap_group(
+    doc: Any,
+    group_id: str,
+    members: Sequence[str],
+    required: bool = False,
+    note: str = "",
+    optional: Sequence[str] = (),
+) -> Any:
+    """A copy of `doc` with an overlap group: a new one at the end of `overlap_groups`, or the members of the group
+    `group_id` replaced when it exists; the work packages in `optional` are marked `mandatory: false` (at most one
+    member of a group is done, so two mandatory members would make the scenario invalid)."""
+    new = _copy(doc)
+    spec = TABLES["overlap_groups"]
+    groups = _rows(new, spec)
+    existing = next((g for g in groups if str(to_plain(g.get("id"))) == group_id), None)
+    if existing is not None:
+        _write(existing, "members", list(members), Column("members", "list", ""), spec.order)
+    else:
+        values: dict[str, Any] = {"id": group_id, "members": list(members), "required": required or None, "note": note}
+        item = CommentedMap((k, to_node(values[k])) for k in OverlapGroup.model_fields if values.get(k))
+        item.fa.set_block_style()
+        _add_rows(new, spec.section, [item])
+    order = list(WorkPackage.model_fields)
+    for wp in _rows(new, TABLES["work_packages"]):
+        if str(to_plain(wp.get("id"))) in optional:
+            set_key(wp, "mandatory", False, order)
+    return new
+
+
 # ---------------------------------------------------------------- problems → cells
 
 
@@ -573,6 +606,17 @@ class EditSession:
     ) -> bool:
         """Replace the objective's priorities (and mode and weights). True if anything changed."""
         return self._commit(set_priorities(self.doc, priorities, mode, weights), "objective")
+
+    def add_overlap_group(
+        self,
+        group_id: str,
+        members: Sequence[str],
+        required: bool = False,
+        note: str = "",
+        optional: Sequence[str] = (),
+    ) -> bool:
+        """Add (or extend) an overlap group, with undo, as one edit of the overlap groups table. True if it changed."""
+        return self._commit(add_overlap_group(self.doc, group_id, members, required, note, optional), "overlap_groups")
 
     def set_text(self, text: str) -> bool:
         """Replace the whole text (an edit made as YAML), with undo. True if it changed."""

@@ -855,3 +855,41 @@ def test_pin_here_can_pin_the_start_month_too(at: AppTest) -> None:
     again = edit(at).scenario
     assert again is not None
     assert [(p.work_package, p.start) for p in again.pins] == [("U-03", None)]
+def _demo_without_the_flight_controller_group(folder: Path) -> str:
+    """The demo with its `flight-controller` overlap group left out (what follows it waits for U-02 instead)."""
+    text = (folder / DEMO).read_text(encoding="utf-8")
+    group = (
+        "  - id: flight-controller\n    members: [U-02, U-03]\n    required: true\n"
+        "    note: BSUIR and TUSUR each proposed a flight controller; the UAV needs exactly one.\n"
+    )
+    assert group in text
+    text = text.replace(group, "").replace("{id: flight-controller, type: SS", "{id: U-02, type: SS")
+    text = text.replace("after: [flight-controller, U-04", "after: [U-02, U-04")
+    (folder / "planted.yaml").write_text(text, encoding="utf-8")
+    return text
+
+
+def test_the_scenario_page_suggests_a_planted_duplicate_and_makes_a_group_with_undo(at: AppTest, folder: Path) -> None:
+    assert "dup-make-0" not in [b.key for b in at.button]  # the demo's proposals are all grouped already
+    text = _demo_without_the_flight_controller_group(folder)
+    at.run()
+    at.selectbox(key="scenario_pick").set_value("planted.yaml")
+    at.run()
+    assert not at.exception and edit(at).scenario is not None, edit(at).problems
+    assert "Possible duplicates" in [h.value for h in at.subheader]
+    shown = texts(at.markdown)
+    assert any("**U-02**" in m and "**U-03**" in m for m in shown), shown
+    assert any("members: [U-02, U-03]" in c.value for c in at.code)
+    at.button(key="dup-make-0").click()
+    at.run()
+    assert not at.exception
+    session = edit(at)
+    assert session.changed and session.scenario is not None, session.problems
+    assert [g.members for g in session.scenario.overlap_groups if g.id == "same-work-U-02-U-03"] == [["U-02", "U-03"]]
+    assert "Overlap group same-work-U-02-U-03 added with U-02, U-03." in texts(at.success)
+    assert "dup-make-0" not in [b.key for b in at.button]  # grouped now: no longer suggested
+    at.button(key="dup-undo").click()
+    at.run()
+    assert not at.exception
+    assert edit(at).text == text and not edit(at).changed
+    assert any("**U-02**" in m and "**U-03**" in m for m in texts(at.markdown))

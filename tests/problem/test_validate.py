@@ -110,7 +110,7 @@ CASES: list[tuple[str, list[Edit], list[str]]] = [
         "unknown-key",
         [("    effort_pm: 10\n", "    effort: 10\n")],
         [
-            "FILE:29: work_packages[1].effort: unknown key 'effort' (valid keys: id, program, title, requires, "
+            "FILE:29: work_packages[1].effort: unknown key 'effort' (valid keys: id, program, title, description, keywords, proposed_by, requires, "
             "effort_pm, duration, earliest_start, deadline, due, after, value, mandatory, facilities, options, "
             "deliverables, note)"
         ],
@@ -283,6 +283,11 @@ CASES: list[tuple[str, list[Edit], list[str]]] = [
         "unknown-program",
         [("    program: uav\n    title: Планер\n", "    program: drones\n    title: Планер\n")],
         ["FILE:26: work_packages[1].program: unknown program 'drones' (known: uav)"],
+    ),
+    (
+        "unknown-proposer",
+        [("    program: uav\n    title: Планер\n", "    program: uav\n    title: Планер\n    proposed_by: tsu\n")],
+        ["FILE:28: work_packages[1].proposed_by: unknown institution or country 'tsu' (known: BY, RU, bsuir, tpu)"],
     ),
     (
         "unknown-facility",

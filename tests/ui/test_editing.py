@@ -442,3 +442,30 @@ def test_undo_in_a_table_takes_back_only_that_tables_edit_and_says_what(demo_tex
     undone = session.undo_table("work_packages")  # the last edit: back to the exact text
     assert undone is not None and undone.cells == ((str(wps.loc[0, "id"]), "title", "Renamed", title),)
     assert session.text == demo_text and not session.changed
+
+
+def test_an_overlap_group_from_a_suggestion_marks_mandatory_members_optional_and_undoes() -> None:
+    from planner.ui.editing import EditSession
+
+    text = (ROOT / "scenarios" / "belarus-tomsk-2025-2030.yaml").read_text(encoding="utf-8")
+    session = EditSession(text, "demo.yaml")
+    assert session.add_overlap_group("same-trials", ["F-04", "F-05"], True, "twice", optional=["F-04", "F-05"])
+    assert session.scenario is not None, session.problems
+    group = next(g for g in session.scenario.overlap_groups if g.id == "same-trials")
+    assert (group.members, group.required, group.note) == (["F-04", "F-05"], True, "twice")
+    assert not any(w.mandatory for w in session.scenario.work_packages if w.id in ("F-04", "F-05"))
+    added = [line for line in session.text.splitlines() if line not in text.splitlines()]
+    assert added == ["  - id: same-trials", "    members: [F-04, F-05]", "    note: twice"]  # `mandatory: false`
+    # lines repeat lines the file has, so only the group's new lines show; the comments stay as they were
+    assert session.undo() and session.text == text
+
+
+def test_a_suggestion_extends_an_existing_group_in_place() -> None:
+    from planner.ui.editing import EditSession
+
+    text = (ROOT / "scenarios" / "belarus-tomsk-2025-2030.yaml").read_text(encoding="utf-8")
+    session = EditSession(text, "demo.yaml")
+    assert session.add_overlap_group("biodegradable-implants", ["M-03", "M-04", "M-02"])
+    assert session.scenario is not None, session.problems
+    changed = list(difflib.unified_diff(text.splitlines(), session.text.splitlines(), lineterm="", n=0))[2:]
+    assert changed[1:] == ["-    members: [M-03, M-04]", "+    members: [M-03, M-04, M-02]"] and len(changed) == 3
