@@ -855,8 +855,10 @@ def _critical_path(s: Scenario, p: Plan) -> list[str] | None:
         return None
     from planner.diagnose.timing import plan_timing
 
-    paths = plan_timing(s, p).critical_paths
-    return list(max(paths, key=len)) if paths else []
+    longest: tuple[str, ...] = ()
+    for path in plan_timing(s, p).critical_paths:
+        longest = path if len(path) > len(longest) else longest
+    return list(longest)
 
 
 @app.command()

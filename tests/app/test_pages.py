@@ -855,6 +855,8 @@ def test_pin_here_can_pin_the_start_month_too(at: AppTest) -> None:
     again = edit(at).scenario
     assert again is not None
     assert [(p.work_package, p.start) for p in again.pins] == [("U-03", None)]
+
+
 def _demo_without_the_flight_controller_group(folder: Path) -> str:
     """The demo with its `flight-controller` overlap group left out (what follows it waits for U-02 instead)."""
     text = (folder / DEMO).read_text(encoding="utf-8")
