@@ -43,6 +43,8 @@ def load_yaml_text(text: str) -> Any:
     """
     from ruamel.yaml.reader import ReaderError
 
+    if _NON_PRINTABLE.search(text):  # before the reader, which reads the whole file first (14 s for 20,000 items)
+        raise _control_characters(text)
     check_shape(text)
     try:
         return _yaml().load(text)
