@@ -251,13 +251,24 @@ def _is_month(text: str) -> bool:
 
 
 def _print_moves(s: Scenario, base: Plan, plan: Plan) -> None:
-    """What moved from the baseline, one line per work package (as `planner diff` words it)."""
+    """What moved from the baseline, one line per work package (as `planner diff` words it), and why: what holds
+    it where the new plan has it (`planner.diagnose.binding`: a forbid, a full institution, a cap, its chain)."""
+    from planner.diagnose.binding import Snapshot, reasons
     from planner.report.compare import compare
 
     changes = compare(s, base, s, plan).changes
     out.print(f"{_count(len(changes), 'work package')} moved from the baseline", highlight=False)
+    snapshot = Snapshot(s, plan) if changes else None
     for change in changes:
         out.print(f"  {change.sentence()}", markup=False, highlight=False)
+        held = [r.text() for r in reasons(snapshot, change.work_package) if r.binding] if snapshot else []
+        for line in held[:MOVE_REASONS]:
+            out.print(f"      because {line}", markup=False, highlight=False)
+
+
+MOVE_REASONS = 3
+"""Reasons printed per moved work package: what binds it where it is now, the first few (`planner explain --wp`
+gives all of them, and the cost of the alternatives)."""
 
 
 def _settings(**values: float | bool) -> SolverSettings:

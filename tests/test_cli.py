@@ -453,6 +453,25 @@ def test_solve_with_a_baseline_moves_nothing_on_an_unchanged_scenario_and_says_s
     assert plan.solver is not None and plan.solver.stages[-1].term == "stability"
 
 
+def test_solve_with_a_baseline_says_why_each_work_package_moved(tmp_path: Path) -> None:
+    """Issue 18 item 4: 'the plan reports what moved and why': a forbid moves U-01, and the line says so."""
+    base, again = tmp_path / "base.json", tmp_path / "again.json"
+    exact = ("--time-limit", "20", "--workers", "1", "--reproducible")
+    assert planner("solve", MINIMAL, "-o", base, *exact).exit_code == ExitCode.OK
+    first = read_plan(base).assignments[0]
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(
+        MINIMAL.read_text(encoding="utf-8") + "forbids:\n"
+        f"  - {{work_package: {first.work_package}, institution: {first.institution}, note: lab closed}}\n",
+        encoding="utf-8",
+    )
+    result = planner("solve", changed, "-o", again, *exact, "--baseline", base)
+    assert result.exit_code == ExitCode.OK, result.output
+    lines = result.stdout.splitlines()
+    moved = next(i for i, line in enumerate(lines) if line.strip().startswith(f"{first.work_package} moved from"))
+    assert lines[moved + 1].strip() == f"because forbidden at {first.institution} (lab closed)"
+
+
 @pytest.mark.parametrize("today", ["2025-13", "March", "2025-3"])
 def test_solve_refuses_a_today_that_is_not_a_month_or_comes_without_a_baseline(tmp_path: Path, today: str) -> None:
     result = planner("solve", MINIMAL, "-o", tmp_path / "p.json", "--today", today)
