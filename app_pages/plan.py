@@ -31,7 +31,8 @@ st.title(t("page.plan", lang))
 edit = state.session()
 result = state.latest(edit.scenario if edit is not None else None)
 if result is None:
-    st.info(t("plan.none_yet", lang))
+    job = state.current_job()
+    st.info(t("plan.solving" if job is not None and job.running else "plan.none_yet", lang))
     st.page_link("app_pages/optimize.py", label=t("page.optimize", lang), icon=":material/bolt:")
     st.stop()
 plan = result.plan

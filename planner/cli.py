@@ -45,9 +45,9 @@ class ExitCode(IntEnum):
 
 
 EPILOG = (
-    "Exit codes: 0 plan found or file valid, 1 plan breaks a rule (check), the files differ (diff) or duplicates "
-    "were found (duplicates), 2 invalid input, "
-    "3 proven infeasible, 4 no plan within the time limit."
+    "Exit codes: 0 plan found, file valid or report written, 1 plan breaks a rule (check; report, written all the "
+    "same), the files differ (diff) or duplicates were found (duplicates), 2 invalid input, "
+    "3 proven infeasible, 4 no plan within the time limit, 70 internal error (a bug; --debug shows it)."
 )
 
 app = typer.Typer(
@@ -235,6 +235,18 @@ def solve(
         raise typer.Exit(ExitCode.INFEASIBLE)
     if not plan.found:
         raise typer.Exit(ExitCode.NO_PLAN_IN_TIME)
+
+
+def _same_scenario(plan_path: Path, p: Plan, scenario_path: Path, s: Scenario) -> None:
+    """Exit 2 when the plan was made for another scenario (another name); warn when for another version of it."""
+    from planner.domain.scenario import scenario_digest
+
+    if p.scenario != s.name:
+        raise _fail(f"{plan_path}: made for scenario '{p.scenario}', not for {scenario_path} ('{s.name}')")
+    if p.scenario_digest != scenario_digest(s):
+        err.print(
+            f"warning: {plan_path} was made for another version of {scenario_path} (content differs)", highlight=False
+        )
 
 
 def _is_month(text: str) -> bool:
@@ -489,14 +501,12 @@ def _explain_plan(
     from planner.check import check_plan
     from planner.diagnose.alternatives import BUDGET_S
     from planner.diagnose.why import why_plan, why_work_package
-    from planner.domain.scenario import scenario_digest
 
     if lang not in ("en", "ru"):
         raise _fail(f"--lang {lang}: choose en or ru")
     s = _load(scenario)
     p = _read_plan_or_fail(plan_path)
-    if p.scenario_digest != scenario_digest(s):
-        err.print(f"warning: {plan_path} was made for another version of {scenario} (content differs)", highlight=False)
+    _same_scenario(plan_path, p, scenario, s)
     if not p.found:
         raise _fail(
             f"{plan_path} holds no schedule (status {p.status.value}): `planner explain {scenario}` says why no plan "
@@ -730,7 +740,6 @@ def diff(
         if not d.identical:
             raise typer.Exit(ExitCode.VIOLATIONS)
         return
-    from planner.domain.scenario import scenario_digest
     from planner.report.compare import compare
 
     if not scenario or len(scenario) > 2:
@@ -739,10 +748,7 @@ def diff(
     sb = _load(scenario[-1]) if len(scenario) == 2 else sa
     pa, pb = _read_plan_or_fail(a), _read_plan_or_fail(b)
     for plan_path, p, s, s_path in ((a, pa, sa, scenario[0]), (b, pb, sb, scenario[-1])):
-        if p.scenario_digest != scenario_digest(s):
-            err.print(
-                f"warning: {plan_path} was made for another version of {s_path} (content differs)", highlight=False
-            )
+        _same_scenario(plan_path, p, s_path, s)
     c = compare(sa, pa, sb, pb)
     changes = diff_scenarios(sa, sb) if len(scenario) == 2 else None
     sys.stdout.write(render_plan_diff(c, fmt.value, lang, str(a), str(b), changes))
@@ -860,16 +866,15 @@ def _report_document(s: Scenario, p: Plan, lang: str, plan: Path, scenario: Path
 
 
 def _critical_path(s: Scenario, p: Plan) -> list[str] | None:
-    """The plan's longest critical path (work packages in order, `planner.diagnose.timing`) for the report, which
-    names it under the Gantt and marks its work packages in the list; None for a plan without a schedule."""
+    """The plan's critical work packages (no float, `planner.diagnose.timing`), by start: the report names them under
+    the Gantt and marks them in the list, the same ones the Gantt frames in red; None for a plan without a schedule."""
     if not p.found:
         return None
     from planner.diagnose.timing import plan_timing
 
-    longest: tuple[str, ...] = ()
-    for path in plan_timing(s, p).critical_paths:
-        longest = path if len(path) > len(longest) else longest
-    return list(longest)
+    timing = plan_timing(s, p)
+    critical = [w for w in timing.wps.values() if w.critical]
+    return [w.wp for w in sorted(critical, key=lambda w: (w.start, w.wp))]
 
 
 @app.command()

@@ -555,12 +555,13 @@ def _deadline_slack(s: Snapshot) -> Iterator[Slack]:
 
 
 SLACK: tuple[tuple[Callable[[Snapshot], Iterator[Slack]], Callable[[Slack], tuple[float, ...]]], ...] = (
-    (_capacity_slack, lambda x: (x.share_left, -x.full)),
-    (_facility_slack, lambda x: (x.share_left, -x.full)),
+    (_capacity_slack, lambda x: (-x.full, x.share_left)),  # months booked to capacity bind: they come first
+    (_facility_slack, lambda x: (-x.full, x.share_left)),
     (_money_slack, lambda x: (x.share_left, x.left)),
     (_deadline_slack, lambda x: (x.left,)),
 )
-"""Each rule family's room, and how its entries sort (tightest first)."""
+"""Each rule family's room, and how its entries sort (tightest first: for capacity and facilities, the most periods
+booked to capacity, then the least room over the year)."""
 
 
 def slack(s: Snapshot) -> list[Slack]:

@@ -107,6 +107,8 @@ class PlanWhy:
             family = [x for x in self.slack if x.rule is rule]
             out.append(t(f"why.family.{rule.value}", lang, n=len(family)))
             out += [f"- {x.text(lang)}" for x in family[:shown]]
+            if len(family) > shown:
+                out.append(t("why.more", lang, n=len(family) - shown))
         out.append(t("why.head.constrained" if self.constrained else "why.head.none_constrained", lang))
         for w in self.constrained:
             out.append(f"- {w.headline(lang)}: " + "; ".join(r.text(lang) for r in w.binding))

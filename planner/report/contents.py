@@ -203,7 +203,7 @@ def _schedule(verdict: Verdict, lang: str, critical_path: Sequence[str] | None) 
     if len(plan.assignments) > charts.DETAIL_ROWS:
         lines.append(t("report.schedule.summary", lang, n=len(plan.assignments)))
     if critical_path:
-        lines.append(t("report.schedule.critical", lang, path=" → ".join(critical_path)))
+        lines.append(t("report.schedule.critical", lang, path=", ".join(critical_path)))
     figure = charts.gantt(scenario, plan, by="program", lang=lang, flagged=verdict.flagged())
     return Section("schedule", t("report.section.schedule", lang), lines=tuple(lines), charts=(Chart("gantt", figure),))
 

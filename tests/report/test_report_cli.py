@@ -108,6 +108,36 @@ def test_a_plan_of_another_scenario_is_refused(tmp_path: Path, minimal_plan: Pat
     assert "made for scenario 'Minimal two-country program', not for" in result.stderr
 
 
+@pytest.mark.parametrize("command", ["diff", "explain"])
+def test_diff_and_explain_refuse_a_plan_of_another_scenario_as_report_does(
+    tmp_path: Path, minimal_plan: Path, command: str
+) -> None:
+    other = tmp_path / "tiny.yaml"
+    other.write_text(dump_yaml_text(TINY), encoding="utf-8")
+    args = (minimal_plan, minimal_plan, "--scenario", other) if command == "diff" else (other, minimal_plan)
+    result = planner(command, *args)
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert "made for scenario 'Minimal two-country program', not for" in result.stderr
+
+
+def test_the_report_marks_every_critical_work_package_the_gantt_frames(tmp_path: Path) -> None:
+    from planner.diagnose.timing import plan_timing
+
+    scenario, plan = solved("belarus-tomsk-2025-2030.yaml")
+    path = tmp_path / "plan.json"
+    write_plan(plan, path)
+    out = tmp_path / "report.xlsx"
+    assert planner("report", DEMO, path, "-o", out).exit_code == ExitCode.OK
+    critical = {w.wp for w in plan_timing(scenario, plan).wps.values() if w.critical}
+    sheet = next(ws for ws in load_workbook(out).worksheets if ws.title.lower().startswith("work"))
+    header = [c.value for c in sheet[1]]
+    wp_col, flag_col = 0, header.index("On the critical path")
+    marked = {
+        row[wp_col] for row in sheet.iter_rows(min_row=2, values_only=True) if row[flag_col] in (True, "yes", "✓")
+    }
+    assert critical and marked == critical
+
+
 def test_a_plan_naming_work_the_scenario_lacks_is_refused(tmp_path: Path) -> None:
     plan = solved("minimal.yaml")[1]
     stray = plan.assignments[0].model_copy(update={"work_package": "U-99"})
