@@ -250,7 +250,9 @@ def _who_can(s: Snapshot, wp: str) -> Iterator[Reason]:
 def _window(s: Snapshot, wp: str) -> Iterator[Reason]:
     """Its own window: earliest start, hard deadline, deliverables due, soft due date, the horizon."""
     a, w, cal = s.assignments[wp], s.p.work_packages[wp], s.cal
-    if w.earliest_start and a.start <= cal.period_of(w.earliest_start):
+    pin = s.p.pins.get(wp)
+    pinned = pin is not None and bool(pin.start)  # the pin already says why it starts then
+    if w.earliest_start and a.start <= cal.period_of(w.earliest_start) and not pinned:
         yield reason(Rule.window, "earliest_start", month=w.earliest_start)
     if w.deadline:
         spare = cal.period_of(w.deadline) + 1 - a.end

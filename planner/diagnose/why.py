@@ -182,6 +182,8 @@ def timing_reasons(p: PreparedProblem, timing: Timing, wp: str) -> list[Reason]:
     path = next((x for x in timing.critical_paths if wp in x), (wp,))
     end = timing.wps[path[-1]]
     limit = _limit(p, timing, end)
+    if len(path) == 1:  # no chain: its own limit holds it (a pinned start, its deadline, the plan's end)
+        return [Reason(Rule.precedence, "critical_alone", (("limit", limit),))]
     return [Reason(Rule.precedence, "critical", (("path", " → ".join(path)), ("limit", limit)))]
 
 

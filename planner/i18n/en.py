@@ -406,6 +406,7 @@ TEXT: dict[str, str] = {
     "why.reason.funder_share_low": "{owner} pays {share} of its money in {country}, the least its share allows ({target} ± {tolerance})",
     "why.reason.funder_share_high": "{owner} pays {share} of its money in {country}, the most its share allows ({target} ± {tolerance})",
     "why.reason.institution_share": "{institution} takes {share} of program {program}'s cost, the most allowed ({limit})",
+    "why.reason.critical_alone": "no float: it is held by {limit}; it cannot slip without moving it",
     "why.reason.critical": "on the critical path {path} to {limit}: it cannot slip without moving it",
     "why.reason.float": "can slip {n} period(s), to start in {month}, without moving a deadline, a due month, its program's end, a pinned start or the plan's completion ({free} with every other work package where it is)",
     "why.limit.completion": "the plan's completion in {month}",

@@ -406,6 +406,7 @@ TEXT: dict[str, str] = {
     "why.reason.funder_share_low": "{owner} платит в {country} {share} своих средств — наименьшую допустимую долю ({target} ± {tolerance})",
     "why.reason.funder_share_high": "{owner} платит в {country} {share} своих средств — наибольшую допустимую долю ({target} ± {tolerance})",
     "why.reason.institution_share": "{institution} получает {share} стоимости программы {program} — наибольшую допустимую долю ({limit})",
+    "why.reason.critical_alone": "резерва нет: её держит рубеж «{limit}»: её нельзя сдвинуть, не сдвинув его",
     "why.reason.critical": "на критическом пути {path} до рубежа «{limit}»: её нельзя сдвинуть, не сдвинув его",
     "why.reason.float": "может сдвинуться на {n} период(ов), до начала в {month}, не сдвигая жёстких и желательных сроков, конца своей программы, закреплённого начала и завершения плана ({free} — если все остальные работы остаются на местах)",
     "why.limit.completion": "завершение плана в {month}",

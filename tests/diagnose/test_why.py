@@ -122,6 +122,22 @@ def test_a_deadline_chain_is_the_critical_path_to_the_deadline() -> None:
     assert not slip.binding and (slip.value("n"), slip.value("month"), slip.value("free")) == (1, "2025-02", 0)
 
 
+def test_a_work_package_critical_alone_is_held_by_its_own_limit_said_once() -> None:
+    """No chain: a pinned start holds it. Said as the pin and 'no float', not as 'its earliest start' again."""
+    s = scenario(
+        work_packages=wps(
+            {"id": "W1", "effort_pm": 1, "earliest_start": "2025-02"}, {"id": "W2", "effort_pm": 1, "duration": 6}
+        ),
+        pins=[{"work_package": "W1", "start": "2025-02"}],
+    )
+    plan = _plan(s, ("W1", "a", 1, 2, None), ("W2", "b", 0, 6, None))
+    answer = why_work_package(s, plan, "W1", with_alternatives=False)
+    kinds = [r.kind for r in answer.reasons]
+    assert "pin_start" in kinds and "earliest_start" not in kinds and "critical" not in kinds
+    alone = _kind(answer, "critical_alone")
+    assert alone.text() == "no float: it is held by W1's pinned start 2025-02; it cannot slip without moving it"
+
+
 def test_a_pin_is_named_and_its_cost_is_what_forcing_the_work_elsewhere_saves() -> None:
     # cost only: a does it for 400, b for 600; W1 is pinned at the dearer b
     s = scenario(
