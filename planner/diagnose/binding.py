@@ -21,7 +21,7 @@ from planner.problem.prepared import PreparedProblem, prepare
 from planner.problem.pricing import facility_use, institution_load, paid_by_year, price_plan, running
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Sequence
 
     from planner.domain.plan import Assignment, Plan
     from planner.domain.scenario import Scenario
@@ -315,11 +315,7 @@ def _capacity(s: Snapshot, wp: str) -> Iterator[Reason]:
             own=s.pm(x.load_pm),
         )
     earliest, _ = s.earliest(wp)
-    blocked = [
-        t_
-        for t_ in range(max(0, earliest), min(x.start, s.cal.horizon))
-        if s.load.get((inst, t_), 0.0) + x.load_pm > cap[t_] + 1e-6 * cap[t_] + 1e-9
-    ]
+    blocked = _blocked_before(s, x, inst, cap, earliest)
     if blocked:
         free = max(cap[t_] - s.load.get((inst, t_), 0.0) for t_ in blocked)
         yield reason(
@@ -330,6 +326,25 @@ def _capacity(s: Snapshot, wp: str) -> Iterator[Reason]:
             free=s.pm(max(0.0, free)),
             own=s.pm(x.load_pm),
         )
+
+
+def _blocked_before(s: Snapshot, x: Priced, inst: str, cap: Sequence[float], earliest: int) -> list[int]:
+    """The months that keep every earlier start of the run from fitting its institution's capacity (its own load
+    taken out of the months it holds now); empty when some earlier start fits, for then capacity does not hold it."""
+    own = set(running(s.p, x))
+    duration = x.end - x.start
+
+    def full(t_: int) -> bool:
+        other = s.load.get((inst, t_), 0.0) - (x.load_pm if t_ in own else 0.0)
+        return other + x.load_pm > cap[t_] + 1e-6 * cap[t_] + 1e-9
+
+    blocking: set[int] = set()
+    for start in range(max(0, earliest), min(x.start, s.cal.horizon)):
+        first = next((t_ for t_ in range(start, min(start + duration, s.cal.horizon)) if full(t_)), None)
+        if first is None:
+            return []  # it could start here as far as capacity goes: something else keeps it later
+        blocking.add(first)
+    return sorted(blocking)
 
 
 def _facilities(s: Snapshot, wp: str) -> Iterator[Reason]:

@@ -64,6 +64,14 @@ def test_a_full_institution_is_named_with_its_months_and_person_months() -> None
     assert "a загружена полностью (2,0 чел.-мес. в месяц) в 2025-03…2025-04" in full.text("ru")
 
 
+def test_capacity_is_not_said_to_hold_work_that_could_start_earlier_within_it() -> None:
+    # W1 fills a in 2025-01…2025-02; W2 starts in 2025-05 although a is free in 2025-03…2025-04: capacity is not why
+    s = scenario(work_packages=wps({"id": "W1"}, {"id": "W2"}))
+    plan = _plan(s, ("W1", "a", 0, 2, None), ("W2", "a", 4, 2, None))
+    kinds = [r.kind for r in why_work_package(s, plan, "W2", with_alternatives=False).reasons]
+    assert "capacity_before" not in kinds, kinds
+
+
 def _funded(cap_2025: float) -> Scenario:
     """TINY's program paid by a BY budget capped at `cap_2025` in 2025 (b, in RU, is unpaid: only a can be used)."""
     return scenario(
