@@ -249,6 +249,11 @@ def _same_scenario(plan_path: Path, p: Plan, scenario_path: Path, s: Scenario) -
         )
 
 
+def _figure(x: float) -> str:
+    """An objective figure with thousands separators and no exponent: 1,316,345 and 0.25, not 1.31634e+06."""
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.6g}"
+
+
 def _is_month(text: str) -> bool:
     """Whether `text` is a month as scenario files write it (the domain's `Month`: YYYY-MM)."""
     from pydantic import TypeAdapter, ValidationError
@@ -326,8 +331,8 @@ def _with_progress(run: Callable[[ProgressFn | None], Plan], time_limit: float, 
     started = time.perf_counter()
 
     def on_progress(p: Progress) -> None:
-        best = "—" if p.objective is None else f"{p.objective:,.6g}"
-        bound = "—" if p.bound is None else f"{p.bound:,.6g}"
+        best = "—" if p.objective is None else _figure(p.objective)
+        bound = "—" if p.bound is None else _figure(p.bound)
         state["line"] = f"stage {p.stage + 1}/{p.stages} [{p.term}]  best {best}  bound {bound}"
 
     result: dict[str, Plan] = {}
@@ -351,7 +356,7 @@ def _print_summary(plan: Plan, output: Path) -> None:
         table = Table("term", "value", "bound", box=None)
         for term, value in plan.objective.items():
             bound = plan.bounds.get(term)
-            table.add_row(term, f"{value:,.6g}", "" if bound is None else f"{bound:,.6g}")
+            table.add_row(term, _figure(value), "" if bound is None else _figure(bound))
         out.print(table)
     if plan.found:
         out.print(f"{len(plan.assignments)} work packages planned, {len(plan.left_out)} left out", highlight=False)
@@ -396,7 +401,7 @@ def check(
     table = Table("term", "recomputed", "in plan", box=None)
     for term, value in terms.items():
         stated = p.objective.get(term)
-        table.add_row(term, f"{value:,.6g}", "" if stated is None else f"{stated:,.6g}")
+        table.add_row(term, _figure(value), "" if stated is None else _figure(stated))
     out.print(table)
     problems = [str(v) for v in violations] + _untrue_figures(p, terms)
     if problems:

@@ -238,7 +238,7 @@ def test_check_good_plan_prints_the_recomputed_objective(minimal_plan: Path) -> 
     assert result.exit_code == ExitCode.OK, result.output
     assert "recomputed" in result.stdout
     cost_row = next(line.split() for line in result.stdout.splitlines() if line.split()[:1] == ["cost"])
-    assert cost_row[1] == f"{plan['objective']['cost']:,.6g}"
+    assert cost_row[1] == f"{plan['objective']['cost']:,.0f}"  # 190,000: thousands separators, no exponent
     assert "satisfies every rule" in result.stdout
 
 
