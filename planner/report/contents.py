@@ -93,13 +93,14 @@ def _cards(verdict: Verdict, lang: str) -> tuple[Card, ...]:
     if not plan.found:
         return tuple(cards)
     currency = k.reporting_currency
+    effort = sum(a.effort_pm for a in plan.assignments)
     total = t("report.card.cost", lang, currency=currency) if currency else t("report.card.cost_plain", lang)
     cards += [
         Card(t("plan.kpi.completion", lang), k.completion_month or "—"),
-        Card(t("plan.kpi.planned", lang), number(k.planned, lang)),
-        Card(t("plan.kpi.left_out", lang), number(k.left_out, lang)),
-        Card(t("report.card.effort", lang), number(sum(a.effort_pm for a in plan.assignments), lang, decimals=1)),
-        Card(total, number(k.cost_total, lang), t("report.card.cost_note", lang)),
+        Card(t("plan.kpi.planned", lang), number(k.planned, lang), amount=k.planned),
+        Card(t("plan.kpi.left_out", lang), number(k.left_out, lang), amount=k.left_out),
+        Card(t("report.card.effort", lang), number(effort, lang, decimals=1), amount=effort, decimals=1),
+        Card(total, number(k.cost_total, lang), t("report.card.cost_note", lang), amount=k.cost_total),
     ]
     for country, cost in k.cost_by_country.items():
         cap = k.budget_by_country.get(country)
@@ -109,7 +110,7 @@ def _cards(verdict: Verdict, lang: str) -> tuple[Card, ...]:
             if currency
             else t("report.card.country_cost", lang, country=country)
         )
-        cards.append(Card(label, number(cost, lang), note))
+        cards.append(Card(label, number(cost, lang), note, amount=cost))
     return tuple(cards)
 
 

@@ -128,6 +128,9 @@ class Card:
     label: str
     value: str
     note: str = ""
+    amount: float | None = None
+    """The figure as a number, for a spreadsheet to calculate with (`value` is it written in the language)."""
+    decimals: int = 0
 
 
 @dataclass(frozen=True)

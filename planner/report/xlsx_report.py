@@ -76,8 +76,11 @@ def _summary(ws: Worksheet, report: Report) -> None:
     ws.append([])
     _heading(ws, t("report.section.kpis", lang))
     for card in report.cards:
-        ws.append([card.label, card.value, card.note])
-        ws.cell(ws.max_row, 2).alignment = Alignment(horizontal="right")
+        ws.append([card.label, card.value if card.amount is None else card.amount, card.note])
+        cell = ws.cell(ws.max_row, 2)
+        cell.alignment = Alignment(horizontal="right")
+        if card.amount is not None:  # a number the sheet can calculate with, shown as the language writes it
+            cell.number_format = "#,##0" if card.decimals == 0 else "#,##0." + "0" * card.decimals
     for section in report.sections:
         if section.items or section.key == "explanation":
             ws.append([])

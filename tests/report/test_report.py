@@ -299,6 +299,10 @@ def test_the_workbook_holds_the_same_tables_formatted() -> None:
     summary = book[t("report.sheet.summary", "en")]
     assert summary["A1"].value == "Plan report"
     assert any(r[0] == report.banner.heading for r in summary.iter_rows(values_only=True))
+    figures = {r[0]: r[1] for r in summary.iter_rows(values_only=True) if r and r[0]}
+    # key figures are numbers a spreadsheet can sum, not text such as '1,316,344'
+    assert figures[t("plan.kpi.planned", "en")] == len(plan.assignments)
+    assert figures[t("report.card.effort", "en")] == pytest.approx(sum(a.effort_pm for a in plan.assignments))
 
 
 def test_the_russian_workbook_has_russian_sheets_and_headers() -> None:
