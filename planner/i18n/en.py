@@ -564,7 +564,7 @@ TEXT: dict[str, str] = {
     "report.section.explanation": "Where the plan is tight",
     "report.section.why_no_plan": "Why no plan exists",
     "report.section.made": "How the plan was made",
-    "report.quality.intro": "Priorities are optimised in turn, each keeping the ones before at their best. The bound is what no plan can beat: a value at its bound (gap 0%) is proven best. The checker recomputes every value from the schedule.",
+    "report.quality.intro": "Priorities are optimised in turn, each keeping the ones before at their best. The bound is what no plan can beat: a value at its bound (gap 0%) is proven best. The checker recomputes every value from the schedule. The solver counts the cost in whole units (each run's cost rounded to the nearest), so its value and bound can differ from the checker's exact figure by that rounding (a few units).",
     "report.quality.not_claimed": "Nothing is claimed proven: the plan breaks a rule of the scenario or was made for another version of it.",
     "report.table.proof": "Proof per priority",
     "report.schedule.summary": "{n} work packages are too many to draw one by one: each bar spans one program's work. The work-package list below has every one.",
