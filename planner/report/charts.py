@@ -620,7 +620,10 @@ def budget_chart(scenario: Scenario, plan: Plan, lang: str = "en") -> go.Figure:
                     go.Scatter(
                         x=[str(y) for y in capped["year"]],
                         y=capped["cap_reporting"],
-                        mode="markers",
+                        mode="markers+text",  # each cap line names its funder: readable on paper, without hover
+                        text=[name] * len(capped),
+                        textposition="top center",
+                        textfont={"size": 10, "color": CAP_COLOR},
                         offsetgroup=str(who),
                         marker={"symbol": "line-ew", "size": 30, "line": {"width": 3, "color": CAP_COLOR}},
                         name=t("chart.cap", lang),

@@ -125,6 +125,8 @@ def test_budget_chart_draws_costs_and_caps(features: Scenario, plan: Plan) -> No
     caps = [tr for tr in fig.data if tr.type == "scatter" and tr.name == t("chart.cap")]
     capped = sum(len(f.cap_per_year) for f in features.funders)
     assert sum(len(c.y) for c in caps) == capped
+    funders = {f.id for f in features.funders if f.cap_per_year}
+    assert {name for c in caps for name in c.text} == funders  # each cap line says whose cap it is
     assert fig.layout.scattermode == "group"
 
 
