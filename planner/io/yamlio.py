@@ -312,27 +312,42 @@ def _fast_loader() -> type:
     return Loader
 
 
-def _build(loader: Any, node: Any) -> Any:
-    """The plain data of a node of libyaml's tree, built directly.
+def _build(loader: Any, node: Any, lined: bool = False, depth: int = 0) -> Any:
+    """The plain data of a node of libyaml's tree, built directly; with `lined`, mappings and lists that know the
+    line of each key and item (LinedMap, LinedList).
 
     PyYAML's constructor (a generator and a cache entry per node) took half the reading time. Texts,
     integers and containers are built here; floats, booleans, nulls and refusals go through PyYAML's
     own constructors. There are no merge (<<) or value (=) keys to flatten: the resolver never gives
-    their tags.
+    their tags. Nesting deeper than MAX_DEPTH is refused here, with its line, as `check_shape` refuses it.
     """
     tag = node.tag
     if tag == "tag:yaml.org,2002:str":
         return node.value
+    if tag in ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq") and depth >= MAX_DEPTH:
+        raise InputRefused(_too_deep(), node.start_mark.line + 1)
     if tag == "tag:yaml.org,2002:map":
         out: dict[Any, Any] = {}
+        lines: dict[Any, int] | None = None
+        if lined:
+            out = LinedMap()
+            out.line, out.lines = node.start_mark.line + 1, {}
+            lines = out.lines
         for key_node, value_node in node.value:
             key = _build(loader, key_node)
             if key in out:
                 raise DuplicateKey(key, key_node.start_mark.line + 1, node.start_mark.line + 1)
-            out[key] = _build(loader, value_node)
+            out[key] = _build(loader, value_node, lined, depth + 1)
+            if lines is not None:
+                lines[key] = key_node.start_mark.line + 1
         return out
     if tag == "tag:yaml.org,2002:seq":
-        return [_build(loader, item) for item in node.value]
+        items = [_build(loader, item, lined, depth + 1) for item in node.value]
+        if not lined:
+            return items
+        seq = LinedList(items)
+        seq.line, seq.lines = node.start_mark.line + 1, [item.start_mark.line + 1 for item in node.value]
+        return seq
     if tag == "tag:yaml.org,2002:int":
         return int(node.value)
     return loader.construct_object(node, deep=True)
@@ -350,26 +365,6 @@ class LinedList(list[Any]):
 
     line: int = 0
     lines: list[int]
-
-
-def _build_lined(loader: Any, node: Any) -> Any:
-    """Like `_build`, keeping the 1-based line of every key and item."""
-    tag = node.tag
-    if tag == "tag:yaml.org,2002:map":
-        out = LinedMap()
-        out.line, out.lines = node.start_mark.line + 1, {}
-        for key_node, value_node in node.value:
-            key = _build(loader, key_node)
-            if key in out:
-                raise DuplicateKey(key, key_node.start_mark.line + 1, node.start_mark.line + 1)
-            out[key] = _build_lined(loader, value_node)
-            out.lines[key] = key_node.start_mark.line + 1
-        return out
-    if tag == "tag:yaml.org,2002:seq":
-        seq = LinedList(_build_lined(loader, item) for item in node.value)
-        seq.line, seq.lines = node.start_mark.line + 1, [item.start_mark.line + 1 for item in node.value]
-        return seq
-    return _build(loader, node)
 
 
 def _lined_line_of(doc: LinedMap | LinedList, loc: tuple[str | int, ...]) -> int:
@@ -428,8 +423,8 @@ def _load_libyaml(text: str, *, lined: bool) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        return _build_lined(loader, node) if lined else _build(loader, node)
-    except FastPathRefused:
+        return _build(loader, node, lined)
+    except (FastPathRefused, InputRefused):
         raise
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as e:
         raise FastPathRefused(str(e)) from None

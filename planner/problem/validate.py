@@ -20,7 +20,7 @@ from planner.io.scenario_file import (
     read_scenario_text,
     render_path,
 )
-from planner.io.yamlio import MAX_DEPTH, DuplicateKey, FastPathRefused, line_of, load_lined, to_plain
+from planner.io.yamlio import DuplicateKey, FastPathRefused, line_of, load_lined, to_plain
 from planner.problem.crosscheck import cross_check, partial_check
 
 if TYPE_CHECKING:
@@ -74,16 +74,9 @@ def _fast_document(text: str, name: str) -> Any:
         raise ScenarioError([Problem(name, e.line, "", e.message)]) from None
     except FastPathRefused:
         return None
-    if not isinstance(doc, dict) or _too_deep_for_models(doc):
-        return None  # not a mapping, or nested too deep: the round-trip reader says so with its line
+    if not isinstance(doc, dict):
+        return None  # not a mapping: the round-trip reader says what it is, with its line
     return doc
-
-
-def _too_deep_for_models(doc: Any, depth: int = 0) -> bool:
-    if depth > MAX_DEPTH:
-        return True
-    items = doc.values() if isinstance(doc, dict) else doc if isinstance(doc, list) else ()
-    return any(isinstance(v, dict | list) and _too_deep_for_models(v, depth + 1) for v in items)
 
 
 __all__ = ["Problem", "ScenarioError", "load_scenario", "parse_scenario"]
