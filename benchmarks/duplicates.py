@@ -286,24 +286,21 @@ def scale(wps: int, seed: int = 1) -> dict[str, Any]:
 def stemmer_speed(index: Index) -> dict[str, float]:
     """Seconds to stem every word of the labelled set 20 times: snowballstemmer (pure Python) and PyStemmer (C)."""
     words = [w for p in index.profiles.values() for w in text_module.words(" ".join([p.wp.title, p.wp.description]))]
-    out = {}
-    import snowballstemmer
 
-    ru, en = snowballstemmer.stemmer("russian"), snowballstemmer.stemmer("english")
-    started = time.perf_counter()
-    for _ in range(20):
-        for w in words:
-            (ru if any("а" <= c <= "я" for c in w) else en).stemWord(w)
-    out["snowballstemmer"] = time.perf_counter() - started
-    try:
-        import Stemmer
-
-        pru, pen = Stemmer.Stemmer("russian"), Stemmer.Stemmer("english")
+    def timed(ru: Any, en: Any) -> float:
         started = time.perf_counter()
         for _ in range(20):
             for w in words:
-                (pru if any("а" <= c <= "я" for c in w) else pen).stemWord(w)
-        out["PyStemmer"] = time.perf_counter() - started
+                (ru if any("а" <= c <= "я" for c in w) else en).stemWord(w)
+        return time.perf_counter() - started
+
+    import snowballstemmer
+
+    out = {"snowballstemmer": timed(snowballstemmer.stemmer("russian"), snowballstemmer.stemmer("english"))}
+    try:
+        import Stemmer
+
+        out["PyStemmer"] = timed(Stemmer.Stemmer("russian"), Stemmer.Stemmer("english"))
     except ImportError:
         pass
     out["words"] = len(words) * 20

@@ -14,13 +14,14 @@ each variant and its explanation. The machine is shared: read the load average n
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from harness.report import append_csv
 
 from planner import load_scenario
 from planner.diagnose.conflict import diagnose
@@ -92,13 +93,7 @@ def main() -> None:
         texts[name] = lines
         print(row)
         print("\n".join(lines))
-    csv_path = RESULTS / "explain.csv"
-    new = not csv_path.exists()
-    with csv_path.open("a", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS)
-        if new:
-            writer.writeheader()
-        writer.writerows(rows)
+    append_csv(RESULTS / "explain.csv", FIELDS, rows)
     md = ["# Why no plan on the demo's variants (benchmarks/explain.py)", ""]
     md += ["| " + " | ".join(FIELDS) + " |", "|" + "---|" * len(FIELDS)]
     md += ["| " + " | ".join(str(r[f]) for f in FIELDS) + " |" for r in rows]

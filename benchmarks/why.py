@@ -14,7 +14,6 @@ the latest run and each answer. The machine is shared: read the load average nex
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import subprocess
 import sys
@@ -23,6 +22,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from harness.report import append_csv
 
 from planner import SolverSettings, check_plan, evaluate, load_scenario, read_plan, solve, write_plan
 from planner.diagnose.alternatives import Outcome, force
@@ -121,13 +122,7 @@ def main() -> None:
             rows.append(row)
             texts[wp] = text
             print(row)
-    csv_path = RESULTS / "why.csv"
-    new = not csv_path.exists()
-    with csv_path.open("a", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=FIELDS)
-        if new:
-            writer.writeheader()
-        writer.writerows(rows)
+    append_csv(RESULTS / "why.csv", FIELDS, rows)
     md = [
         "# Why this plan on the demo (benchmarks/why.py)",
         "",

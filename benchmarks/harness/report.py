@@ -67,3 +67,15 @@ def write_markdown(
     lines += ["", table, ""]
     lines += [f"- {n}" for n in notes]
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
+def append_csv(path: Path, fields: list[str], rows: list[dict[str, object]]) -> None:
+    """Add rows to a benchmark's CSV record, writing the header when the file is new (runs accumulate)."""
+    import csv
+
+    new = not path.exists()
+    with path.open("a", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        if new:
+            writer.writeheader()
+        writer.writerows(rows)

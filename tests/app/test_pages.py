@@ -737,8 +737,8 @@ def test_an_optimize_click_waits_in_the_session_until_a_run_starts_the_solve(
     assert job.wait(HANG_GUARD_S)
 
 
-def test_re_plan_close_to_an_earlier_plan_from_the_optimize_page(at: AppTest) -> None:
-    """Issue 18 item 4 in the app: "keep close to" an earlier run adds the stability stage; nothing moves here."""
+def _replanned_close_to_the_first(at: AppTest) -> tuple[Any, Any]:
+    """The minimal scenario optimized, then optimized again "keeping close to" that first run: both results."""
     at.selectbox(key="scenario_pick").set_value("minimal.yaml")
     at.run()
     optimize_to_the_end(at)
@@ -746,7 +746,12 @@ def test_re_plan_close_to_an_earlier_plan_from_the_optimize_page(at: AppTest) ->
     at.selectbox(key="optimize_baseline").set_value(first.label)
     at.run()
     optimize_to_the_end(at)
-    again = at.session_state["results"][-1]
+    return first, at.session_state["results"][-1]
+
+
+def test_re_plan_close_to_an_earlier_plan_from_the_optimize_page(at: AppTest) -> None:
+    """Issue 18 item 4 in the app: "keep close to" an earlier run adds the stability stage; nothing moves here."""
+    first, again = _replanned_close_to_the_first(at)
     assert again is not first and again.plan.solver.stages[-1].term == "stability"
     assert [(a.work_package, a.institution, a.start) for a in again.plan.assignments] == [
         (a.work_package, a.institution, a.start) for a in first.plan.assignments
@@ -772,14 +777,7 @@ def test_the_gantt_shows_the_critical_path_float_a_baseline_and_filters(at: AppT
     """Issue 18 item 3: the Plan page's Gantt draws the plan's timing, the run it was kept close to, and filters."""
     from planner.diagnose.timing import plan_timing
 
-    at.selectbox(key="scenario_pick").set_value("minimal.yaml")
-    at.run()
-    optimize_to_the_end(at)
-    [first] = at.session_state["results"]
-    at.selectbox(key="optimize_baseline").set_value(first.label)
-    at.run()
-    optimize_to_the_end(at)
-    again = at.session_state["results"][-1]
+    first, again = _replanned_close_to_the_first(at)
     assert again.baseline == first.label  # recorded: the Gantt draws it behind by default
     go(at, "plan")
     assert at.selectbox(key="gantt_baseline").value == first.label
